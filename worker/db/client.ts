@@ -1,0 +1,9 @@
+// The drizzle handle over the D1 binding; data modules take it as their first argument.
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
+import * as schema from './schema';
+
+export type Db = DrizzleD1Database<typeof schema>;
+
+export function database(d1: D1Database): Db {
+	return drizzle(d1, { schema });
+}
