@@ -3,15 +3,14 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 const root = new URL('../..', import.meta.url).pathname;
+const migrations = await readD1Migrations(`${root}/drizzle`);
 
-export default defineConfig(async () => ({
+export default defineConfig({
 	root,
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: `${root}/wrangler.toml` },
-			miniflare: {
-				bindings: { TEST_MIGRATIONS: await readD1Migrations(`${root}/drizzle`) }
-			}
+			miniflare: { bindings: { TEST_MIGRATIONS: migrations } }
 		})
 	],
 	test: {
@@ -21,4 +20,4 @@ export default defineConfig(async () => ({
 		include: ['test/worker/**/*.test.ts'],
 		setupFiles: ['test/worker/apply-migrations.ts']
 	}
-}));
+});

@@ -1,6 +1,6 @@
 // The languages the app offers: adding one is a catalogue file plus an entry here; components
-// never change. Non-English catalogues load on demand so a cashier downloads only their own.
-import type { Messages } from './messages/en';
+// never change. English is built in (it is the fallback); the others load on demand.
+import { en, type Messages } from './messages/en';
 
 export type Direction = 'ltr' | 'rtl';
 
@@ -15,7 +15,7 @@ export type LocaleInfo = {
 export const DEFAULT_LOCALE = 'en';
 
 export const LOCALES: readonly LocaleInfo[] = [
-	{ code: 'en', name: 'English', dir: 'ltr', load: async () => (await import('./messages/en')).en },
+	{ code: 'en', name: 'English', dir: 'ltr', load: async () => en },
 	{ code: 'ar', name: 'العربية', dir: 'rtl', load: async () => (await import('./messages/ar')).ar }
 ];
 
