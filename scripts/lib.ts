@@ -28,6 +28,16 @@ export async function mustRun(command: string, args: string[], options: SpawnOpt
 	return output;
 }
 
+/** Like mustRun, but prints the command's output only if it fails. */
+export async function mustRunQuietly(command: string, args: string[], options: SpawnOptions = {}): Promise<string> {
+	const { code, output } = await run(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+	if (code !== 0) {
+		process.stderr.write(output);
+		throw new Error(`${command} ${args.join(' ')} exited with ${code}`);
+	}
+	return output;
+}
+
 export async function waitForUrl(url: string, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let lastError: unknown;

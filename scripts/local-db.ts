@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../worker/auth/password.ts';
 import { DEMO_LOGIN, demoSeedSql } from '../worker/data/demo-seed.ts';
-import { mustRun, quietEnv } from './lib.ts';
+import { mustRunQuietly, quietEnv } from './lib.ts';
 
 export async function prepareLocalDatabase(options: { persistTo: string; seed: boolean }): Promise<void> {
 	// Non-interactive (CI=true, no stdin): wrangler applies without asking to confirm.
-	await mustRun(
+	await mustRunQuietly(
 		'wrangler',
 		['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', options.persistTo],
 		{ env: quietEnv({ CI: 'true' }) }
@@ -18,7 +18,7 @@ export async function prepareLocalDatabase(options: { persistTo: string; seed: b
 	const dir = await mkdtemp(join(tmpdir(), 'flashpoint-seed-'));
 	const file = join(dir, 'seed.sql');
 	await writeFile(file, demoSeedSql(await hashPassword(DEMO_LOGIN.password), Date.now()));
-	await mustRun(
+	await mustRunQuietly(
 		'wrangler',
 		['d1', 'execute', 'DB', '--local', '--persist-to', options.persistTo, '--file', file],
 		{ env: quietEnv({ CI: 'true' }) }
