@@ -1,6 +1,6 @@
 // `npm run check`: every type check — the worker (with types generated from wrangler.toml), the
-// SvelteKit app (svelte-check, which also covers scripts, unit and end-to-end tests), the worker
-// tests and the service worker.
+// SvelteKit app (svelte-check, which also covers scripts and end-to-end tests), the worker and
+// unit tests and the service worker.
 import { pathToFileURL } from 'node:url';
 import { run } from './lib.ts';
 
@@ -10,6 +10,7 @@ export const CHECK_STEPS: Array<[label: string, command: string, args: string[]]
 	['kit sync', 'svelte-kit', ['sync']],
 	['app', 'svelte-check', ['--tsconfig', './tsconfig.json', '--fail-on-warnings']],
 	['worker tests', 'tsc', ['-p', 'test/worker/tsconfig.json']],
+	['unit tests', 'tsc', ['-p', 'test/unit/tsconfig.json']],
 	['service worker', 'tsc', ['-p', 'src/service-worker/tsconfig.json']]
 ];
 
