@@ -4,7 +4,10 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../worker/auth/password.ts';
-import { DEMO_LOGIN, demoSeedSql } from '../worker/data/demo-seed.ts';
+import { DEMO_LOGIN, demoNodeSealContext, demoSeedSql } from '../worker/data/demo-seed.ts';
+import { seal } from '../worker/secrets/seal.ts';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { mustRunQuietly, quietEnv } from './lib.ts';
 
 export async function prepareLocalDatabase(options: { persistTo: string; seed: boolean }): Promise<void> {
@@ -17,7 +20,14 @@ export async function prepareLocalDatabase(options: { persistTo: string; seed: b
 	if (!options.seed) return;
 	const dir = await mkdtemp(join(tmpdir(), 'flashpoint-seed-'));
 	const file = join(dir, 'seed.sql');
-	await writeFile(file, demoSeedSql(await hashPassword(DEMO_LOGIN.password), Date.now()));
+	// The simulated node's signing key, sealed as the worker seals it (same SECRETS_KEY, if set).
+	const nodeConfig = JSON.stringify({ kind: 'simulated', privateKey: bytesToHex(secp256k1.utils.randomSecretKey()) });
+	const sealed = await seal(
+		{ ENVIRONMENT: 'development', SECRETS_KEY: process.env.SECRETS_KEY },
+		nodeConfig,
+		demoNodeSealContext
+	);
+	await writeFile(file, demoSeedSql(await hashPassword(DEMO_LOGIN.password), sealed, Date.now()));
 	await mustRunQuietly(
 		'wrangler',
 		['d1', 'execute', 'DB', '--local', '--persist-to', options.persistTo, '--file', file],

@@ -8,8 +8,16 @@ import { ApiError, ValidationError, type ErrorBody } from './errors';
 import { authenticate } from './middleware/authenticate';
 import { idempotency } from './middleware/idempotency';
 import { requestId } from './middleware/request-id';
+import { SecretsUnavailableError } from './secrets/seal';
+import { apiKeyRoutes } from './routes/api-keys';
+import { checkoutRoutes } from './routes/checkout';
 import { healthRoutes } from './routes/health';
+import { invoiceRoutes } from './routes/invoices';
+import { nodeRoutes } from './routes/nodes';
+import { productRoutes } from './routes/products';
+import { storeRoutes } from './routes/stores';
 import { userRoutes } from './routes/users';
+import { webhookRoutes } from './routes/webhooks';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -26,7 +34,14 @@ const api = new Hono<AppEnv>()
 	.use(authenticate)
 	.use(idempotency)
 	.route('/', healthRoutes)
-	.route('/', userRoutes);
+	.route('/', userRoutes)
+	.route('/', apiKeyRoutes)
+	.route('/', storeRoutes)
+	.route('/', nodeRoutes)
+	.route('/', invoiceRoutes)
+	.route('/', checkoutRoutes)
+	.route('/', productRoutes)
+	.route('/', webhookRoutes as unknown as Hono<AppEnv>);
 
 export const app = new Hono<AppEnv>().route('/api/v1', api);
 
@@ -41,6 +56,10 @@ app.notFound((c) => {
 app.onError((error, c) => {
 	if (error instanceof ApiError) return c.json(error.toBody(), error.status);
 	if (error instanceof ValidationError) return c.json(error.issues, 422);
+	if (error instanceof SecretsUnavailableError) {
+		const body: ErrorBody = { code: 'service-unavailable', message: error.message };
+		return c.json(body, 503);
+	}
 	if (error instanceof HTTPException && error.status === 400) {
 		// Hono's validator rejects unparsable JSON this way.
 		const body: ErrorBody = {

@@ -9,6 +9,11 @@ export const ERROR_STATUS = {
 	unauthenticated: 401,
 	'missing-permission': 403,
 	'not-found': 404,
+	'invoice-not-found': 404,
+	'store-not-found': 404,
+	'webhook-not-found': 404,
+	'invalid-status-change': 422,
+	'invalid-webhook-url': 422,
 	'method-not-allowed': 405,
 	conflict: 409,
 	'idempotency-key-reused': 422,
@@ -16,6 +21,11 @@ export const ERROR_STATUS = {
 	'invalid-idempotency-key': 400,
 	'payload-too-large': 413,
 	'rate-limited': 429,
+	'node-not-configured': 422,
+	'node-unavailable': 502,
+	'rate-unavailable': 503,
+	'invoice-not-payable': 422,
+	'invalid-invoice': 422,
 	'service-unavailable': 503,
 	'internal-error': 500
 } as const satisfies Record<string, ContentfulStatusCode>;

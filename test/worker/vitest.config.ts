@@ -7,6 +7,14 @@ const migrations = await readD1Migrations(`${root}/drizzle`);
 
 export default defineConfig({
 	root,
+	// The same aliases as wrangler.toml's [alias]: bolt11's `secp256k1` and `create-hash` onto the
+	// @noble shims in worker/lightning/.
+	resolve: {
+		alias: {
+			secp256k1: `${root}/worker/lightning/secp256k1-shim.ts`,
+			'create-hash': `${root}/worker/lightning/create-hash-shim.ts`
+		}
+	},
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: `${root}/wrangler.toml` },
@@ -18,6 +26,10 @@ export default defineConfig({
 		// Request logs of passing tests are noise; a failing test still shows them.
 		silent: 'passed-only',
 		include: ['test/worker/**/*.test.ts'],
-		setupFiles: ['test/worker/apply-migrations.ts']
+		setupFiles: ['test/worker/apply-migrations.ts'],
+		// bolt11 is CommonJS: left alone, workerd require()s its dependencies from disk as they are,
+		// so an aliased .ts shim would arrive untranspiled. Pre-bundled, the shims are compiled in,
+		// and `require('buffer')` (safe-buffer, bitcoinjs-lib) becomes an import of workerd's own.
+		deps: { optimizer: { ssr: { enabled: true, include: ['bolt11'], exclude: ['buffer'] } } }
 	}
 });

@@ -1,12 +1,26 @@
-// One Durable Object per store that fans live updates out to the POS and customer screens over
-// hibernating WebSockets (the object sleeps between messages without dropping the sockets).
-// D1 stays the system of record: a message is a hint to re-read, never the state itself.
+// One Durable Object per store: it pushes invoice changes to the screens watching them (the
+// POS and the customer's page) over hibernating WebSockets, and while an invoice is open it asks
+// the node about it on an alarm (every second at first, then every ten), so a payment shows
+// within a second even from a node that pushes nothing. D1 stays the system of record: a message
+// is the invoice's public view at that moment, and a reconnecting screen re-reads it over HTTP.
 import { DurableObject } from 'cloudflare:workers';
+import type { CheckoutView } from '../contract/invoices';
+import type { WorkerEnv } from '../env';
+import { syncInvoice } from '../invoices/sync';
+import { publishInvoice } from './publish';
+import { sendDueWebhooks } from '../webhooks/sender';
 
-export type LiveMessage = { type: string; [field: string]: unknown };
+export type LiveMessage = { type: 'invoice'; invoice: CheckoutView } | { type: 'hello'; invoiceId: string | null };
 
-export class StoreHub extends DurableObject<Env> {
-	constructor(ctx: DurableObjectState, env: Env) {
+/** Poll every second for this long after an invoice is shown, then every ten seconds. */
+const FAST_POLL_MS = 5 * 60_000;
+const FAST_INTERVAL_MS = 1_000;
+const SLOW_INTERVAL_MS = 10_000;
+
+type Watch = { since: number; until: number };
+
+export class StoreHub extends DurableObject<WorkerEnv> {
+	constructor(ctx: DurableObjectState, env: WorkerEnv) {
 		super(ctx, env);
 		// Answered by the runtime without waking the object, so idle screens cost nothing.
 		this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
@@ -14,37 +28,76 @@ export class StoreHub extends DurableObject<Env> {
 
 	override async fetch(request: Request): Promise<Response> {
 		if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
-			return Response.json(
-				{ code: 'upgrade-required', message: 'Open this URL as a WebSocket.' },
-				{ status: 426 }
-			);
+			return Response.json({ code: 'upgrade-required', message: 'Open this URL as a WebSocket.' }, { status: 426 });
 		}
+		const invoiceId = request.headers.get('x-flashpoint-invoice');
 		const pair = new WebSocketPair();
 		const [client, server] = [pair[0], pair[1]];
-		this.ctx.acceptWebSocket(server);
-		server.send(JSON.stringify({ type: 'hello', connections: this.ctx.getWebSockets().length }));
+		this.ctx.acceptWebSocket(server, invoiceId ? [`invoice:${invoiceId}`] : ['store']);
+		const hello: LiveMessage = { type: 'hello', invoiceId };
+		server.send(JSON.stringify(hello));
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
-	/** Sends a message to every connected screen; returns how many received it. */
-	async broadcast(message: LiveMessage): Promise<number> {
-		const text = JSON.stringify(message);
+	/** Sends an invoice's new view to the screens showing it; returns how many got it. */
+	async publish(view: CheckoutView): Promise<number> {
+		const text = JSON.stringify({ type: 'invoice', invoice: view } satisfies LiveMessage);
 		let sent = 0;
-		for (const socket of this.ctx.getWebSockets()) {
+		for (const socket of [...this.ctx.getWebSockets(`invoice:${view.id}`), ...this.ctx.getWebSockets('store')]) {
 			try {
 				socket.send(text);
 				sent++;
 			} catch {
-				// A socket that closed meanwhile; the runtime drops it.
+				// Closed meanwhile; the runtime drops it.
 			}
 		}
 		return sent;
 	}
 
-	override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
-		if (message === 'status') {
-			socket.send(JSON.stringify({ type: 'status', connections: this.ctx.getWebSockets().length }));
+	/** Starts polling the node about an open invoice until `until` (its monitoring end). */
+	async watch(invoiceId: string, until: number): Promise<void> {
+		const now = Date.now();
+		await this.ctx.storage.put<Watch>(`watch:${invoiceId}`, { since: now, until });
+		const current = await this.ctx.storage.getAlarm();
+		if (current === null || current > now + FAST_INTERVAL_MS) {
+			await this.ctx.storage.setAlarm(now + FAST_INTERVAL_MS);
 		}
+	}
+
+	async watching(): Promise<string[]> {
+		return [...(await this.ctx.storage.list<Watch>({ prefix: 'watch:' })).keys()].map((k) => k.slice(6));
+	}
+
+	override async alarm(): Promise<void> {
+		const now = Date.now();
+		const watches = await this.ctx.storage.list<Watch>({ prefix: 'watch:' });
+		let next: number | null = null;
+		let anyChange = false;
+		for (const [key, watch] of watches) {
+			const invoiceId = key.slice(6);
+			try {
+				const result = await syncInvoice(this.env, invoiceId);
+				if (result?.changed) {
+					anyChange = true;
+					await publishInvoice(this.env, result.row, this);
+				}
+				if (!result || result.row.closedAt !== null || now >= watch.until) {
+					await this.ctx.storage.delete(key);
+					continue;
+				}
+			} catch (error) {
+				// A node that is down must not stop the others; the next alarm tries again.
+				console.error(JSON.stringify({ invoiceId, alarm: String(error) }));
+			}
+			const interval = now - watch.since < FAST_POLL_MS ? FAST_INTERVAL_MS : SLOW_INTERVAL_MS;
+			next = next === null ? now + interval : Math.min(next, now + interval);
+		}
+		if (anyChange) this.ctx.waitUntil(sendDueWebhooks(this.env, Date.now, (r) => fetch(r)).then(() => undefined));
+		if (next !== null) await this.ctx.storage.setAlarm(next);
+	}
+
+	override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+		if (message === 'status') socket.send(JSON.stringify({ type: 'status', connections: this.ctx.getWebSockets().length }));
 	}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {

@@ -5,8 +5,9 @@ import { database } from '../db/client';
 import { pingDatabase } from '../data/health';
 import type { AppEnv } from '../env';
 import { VERSION } from '../version';
+import { publicRoute } from '../auth/authorize';
 
-export const healthRoutes = new Hono<AppEnv>().get('/health', async (c) => {
+export const healthRoutes = new Hono<AppEnv>().get('/health', publicRoute, async (c) => {
 	let databaseOk = false;
 	try {
 		databaseOk = await pingDatabase(database(c.env.DB));

@@ -7,7 +7,8 @@ import { countUsers, findUserByEmail, findUserById, insertFirstUser, type UserRo
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { hashPassword } from '../auth/password';
-import { requireUser } from '../middleware/authenticate';
+import { globalPermission, publicRoute } from '../auth/authorize';
+import { USER } from '../auth/permissions';
 import { newUserId } from '../ids';
 import { validate } from '../validation';
 
@@ -28,7 +29,7 @@ export function toUserData(u: UserRow): ApplicationUserData {
 }
 
 export const userRoutes = new Hono<AppEnv>()
-	.post('/users', validate('json', createUserSchema), async (c) => {
+	.post('/users', publicRoute, validate('json', createUserSchema), async (c) => {
 		const input = c.req.valid('json');
 		const db = database(c.env.DB);
 		if ((await countUsers(db)) > 0) {
@@ -64,9 +65,9 @@ export const userRoutes = new Hono<AppEnv>()
 		}
 		return c.json(toUserData(user), 201);
 	})
-	.get('/users/me', requireUser, async (c) => {
+	.get('/users/me', globalPermission(USER.viewProfile), async (c) => {
 		const principal = c.get('principal');
-		if (principal.kind !== 'user') throw new ApiError('unauthenticated', 'Sign in first.');
+		if (principal.kind === 'anonymous') throw new ApiError('unauthenticated', 'Sign in first.');
 		const user = await findUserById(database(c.env.DB), principal.userId);
 		if (!user) throw new ApiError('not-found', 'The user could not be found.');
 		return c.json(toUserData(user), 200);
