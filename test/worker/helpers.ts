@@ -1,5 +1,8 @@
-// Calls the real worker entry (as `wrangler dev` would) from inside workerd.
-import { exports } from 'cloudflare:workers';
+// Calls the real worker entry (as `wrangler dev` would) inside workerd, and waits for the work
+// it left running in the background (webhook sends, live pushes) so tests see its effects.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import worker from '../../worker/index';
 
 export const BASE = 'http://flashpoint.test/api/v1';
 
@@ -16,5 +19,8 @@ export async function call(
 	if (init.basic) {
 		headers.set('authorization', `Basic ${btoa(`${init.basic.email}:${init.basic.password}`)}`);
 	}
-	return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }));
+	const ctx = createExecutionContext();
+	const response = await worker.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }), env, ctx);
+	await waitOnExecutionContext(ctx);
+	return response;
 }

@@ -5,6 +5,7 @@
 // - webhook deliveries that are due (first attempts and retries) are sent;
 // - idempotency records older than 24 hours are pruned.
 import { database } from '../db/client';
+import { webhookFetcher } from '../webhooks/outbound';
 import { pruneRecords } from '../data/idempotency';
 import { listOpenInvoices, listStuckCreations } from '../data/invoices';
 import { findStore } from '../data/stores';
@@ -29,7 +30,7 @@ export type SweepReport = {
 const STUCK_AFTER_MS = 60_000;
 const BATCH = 200;
 
-export async function sweep(env: WorkerEnv, now: number, fetcher: Fetcher = (r) => fetch(r)): Promise<SweepReport> {
+export async function sweep(env: WorkerEnv, now: number, fetcher: Fetcher = webhookFetcher()): Promise<SweepReport> {
 	const db = database(env.DB);
 	const report: SweepReport = {
 		idempotencyRecordsPruned: 0,

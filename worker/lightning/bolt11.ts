@@ -82,11 +82,21 @@ const NETWORK_BY_BECH32_PREFIX: Readonly<Record<string, Network>> = {
 };
 // bolt11 only knows bc, tb, bcrt and sb; signet's `lntbs` needs its network passed in. The
 // base58 versions matter only for decoding `f` fallback addresses (testnet's, as signet uses).
-const SIGNET = { bech32: 'tbs', pubKeyHash: 0x6f, scriptHash: 0xc4, validWitnessVersions: [0, 1] };
-const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, validWitnessVersions: [0, 1] };
+const SIGNET = {
+	bech32: 'tbs',
+	pubKeyHash: 0x6f,
+	scriptHash: 0xc4,
+	validWitnessVersions: [0, 1]
+};
+const REGTEST = {
+	bech32: 'bcrt',
+	pubKeyHash: 0x6f,
+	scriptHash: 0xc4,
+	validWitnessVersions: [0, 1]
+};
 
-// BOLT 9 feature bits for the `9` field: var_onion_optin is 8/9 and payment_secret 14/15. Both are
-// compulsory (even bit) on today's network, exactly as in BOLT 11's examples (`9qrsgq`: 3 words).
+// The `9` field (BOLT 11 "Feature Bits", numbering from BOLT 9): var_onion_optin is bit 8/9 and
+// payment_secret 14/15. Set compulsory (even), exactly as in BOLT 11's examples: `9qrsgq`.
 const FEATURE_BITS = {
 	word_length: 3,
 	var_onion_optin: { required: true, supported: false },
@@ -94,7 +104,8 @@ const FEATURE_BITS = {
 };
 
 const HEX_32 = /^[0-9a-f]{64}$/;
-const LIGHTNING_URI_PREFIX = /^lightning:/i;
+// BOLT 11 "Encoding Overview": 'lightning:' is the recommended URI prefix.
+const URI_SCHEME = /^lightning:/i;
 
 /**
  * Decodes and verifies a BOLT 11 invoice: bech32 checksum, amount, tagged fields, and the
@@ -102,10 +113,9 @@ const LIGHTNING_URI_PREFIX = /^lightning:/i;
  * Accepts upper case (BOLT 11 "Requirements": QR codes SHOULD use it) and a `lightning:` prefix.
  */
 export function decodeInvoice(paymentRequest: string): DecodedInvoice {
-	if (typeof paymentRequest !== 'string' || paymentRequest.length === 0) {
-		throw new InvoiceDecodeError('The invoice is empty.');
-	}
-	const bare = paymentRequest.trim().replace(LIGHTNING_URI_PREFIX, '');
+	const bare =
+		typeof paymentRequest === 'string' ? paymentRequest.trim().replace(URI_SCHEME, '') : '';
+	if (bare === '') throw new InvoiceDecodeError('The invoice is empty.');
 	if (bare.length > MAX_INVOICE_LENGTH) {
 		throw new InvoiceDecodeError(`The invoice is longer than ${MAX_INVOICE_LENGTH} characters.`);
 	}
@@ -143,7 +153,8 @@ export function encodeInvoice(input: EncodeInvoiceInput): string {
 	if (!Number.isSafeInteger(input.expirySeconds) || input.expirySeconds <= 0) {
 		throw new RangeError('expirySeconds must be a positive integer.');
 	}
-	if (!Number.isInteger(input.timestamp) || input.timestamp < 0 || input.timestamp > MAX_TIMESTAMP) {
+	const { timestamp } = input;
+	if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > MAX_TIMESTAMP) {
 		throw new RangeError('timestamp must be whole seconds that fit in 35 bits.');
 	}
 	if (!secp256k1.utils.isValidSecretKey(input.privateKey)) {
@@ -156,7 +167,7 @@ export function encodeInvoice(input: EncodeInvoiceInput): string {
 			// Exact msat as a decimal string; bolt11 picks the shortest multiplier (BOLT 11
 			// "Human-Readable Part": SHOULD use the largest multiplier).
 			millisatoshis: input.amountMsat.toString(),
-			timestamp: input.timestamp,
+			timestamp,
 			tags: [
 				{ tagName: 'payment_hash', data: paymentHash },
 				{ tagName: 'payment_secret', data: paymentSecret },

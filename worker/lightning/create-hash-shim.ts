@@ -1,7 +1,7 @@
 // Stand-in for the `create-hash` npm package inside the worker, built on @noble/hashes. bolt11
-// only calls `require('create-hash')('sha256').update(bytes).digest()`; the real package drags in
-// Node's `stream` and `events` (cipher-base, hash-base, readable-stream) for nothing. wrangler.toml's
-// [alias] and the worker test config point the specifier here instead.
+// only calls `require('create-hash')('sha256').update(bytes).digest()`; the real package drags
+// in Node's `stream` and `events` (cipher-base, hash-base, readable-stream) for nothing.
+// wrangler.toml's [alias] and the worker test config point the specifier here instead.
 //
 // This file is deliberately CommonJS, written as a TypeScript script (no import or export): bolt11
 // calls the module itself as a function, and a bundler hands `require()` of an ES module back as
@@ -9,13 +9,11 @@
 // `module.exports` as CommonJS. The block keeps these names out of TypeScript's global scope.
 {
 	const { sha256 } = require('@noble/hashes/sha2.js') as typeof import('@noble/hashes/sha2.js');
-	const { bytesToHex } = require('@noble/hashes/utils.js') as typeof import('@noble/hashes/utils.js');
 
-	/** The chainable part of Node's `Hash` that bolt11 uses. */
+	/** The part of Node's `Hash` that bolt11 uses. */
 	type Hash = {
 		update(data: Uint8Array | string): Hash;
 		digest(): Uint8Array;
-		digest(encoding: 'hex'): string;
 	};
 
 	const encoder = new TextEncoder();
@@ -25,19 +23,14 @@
 			throw new Error(`create-hash shim: only sha256 is provided, not ${algorithm}`);
 		}
 		const state = sha256.create();
-		function digest(): Uint8Array;
-		function digest(encoding: 'hex'): string;
-		function digest(encoding?: 'hex'): Uint8Array | string {
-			const out = state.digest();
-			return encoding === 'hex' ? bytesToHex(out) : out;
-		}
 		const hash: Hash = {
 			update(data) {
 				// A string is hashed as UTF-8, Node's default input encoding.
 				state.update(typeof data === 'string' ? encoder.encode(data) : data);
 				return hash;
 			},
-			digest
+			// bolt11 only feeds the digest to secp256k1 and bech32, which take any Uint8Array.
+			digest: () => state.digest()
 		};
 		return hash;
 	};

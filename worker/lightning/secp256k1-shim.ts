@@ -1,9 +1,10 @@
 // Stand-in for the `secp256k1` npm package (v4 API) inside the worker, built on @noble/curves.
-// bolt11 requires `secp256k1`, whose JS fallback (`elliptic`) does not load in workerd and whose
-// native build is not allowed; wrangler.toml's [alias] and the worker test config point the
-// specifier here instead. Only the five calls bolt11's payreq.js makes are provided, with the same
-// conventions as secp256k1@4: Uint8Array in and out, compressed keys by default, 64-byte compact
-// signatures with a separate recovery id, messages already hashed (32 bytes).
+// bolt11 requires `secp256k1`, whose native build is not allowed and whose JS fallback (elliptic)
+// fails to load under the workerd test runner; wrangler.toml's [alias] and the worker test config
+// point the specifier here instead. Only the five calls bolt11's payreq.js makes are provided, with
+// secp256k1@4's conventions: Uint8Array in and out, compressed keys by default, 64-byte compact
+// signatures with a separate recovery id, messages already hashed (32 bytes). bolt11 require()s
+// this module and reads its named exports off the namespace object.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 /** The subset of secp256k1@4's API that bolt11 uses; the unit tests hold the real package to it. */
@@ -56,11 +57,11 @@ export function ecdsaSign(
 	if (!privateKeyVerify(seckey)) {
 		throw new Error('The nonce generation function failed, or the private key was invalid');
 	}
-	const recovered = secp256k1.sign(msg32, seckey, { prehash: false, format: 'recovered' });
+	const recoverable = secp256k1.sign(msg32, seckey, { prehash: false, format: 'recovered' });
 	// noble's 'recovered' layout is recid || r || s; secp256k1@4 returns r || s and recid apart.
-	const recid = recovered[0];
+	const recid = recoverable[0];
 	if (recid === undefined) throw new Error('Impossible case. Please create issue.');
-	return { signature: recovered.slice(1), recid };
+	return { signature: recoverable.slice(1), recid };
 }
 
 /** Public key from a compact signature and recovery id (BOLT 11 recovers the payee this way). */
@@ -76,23 +77,14 @@ export function ecdsaRecover(
 	}
 	expectBytes('message', msg32, 32);
 	expectBoolean(compressed);
-	const recovered = new Uint8Array(65);
-	recovered[0] = recid;
-	recovered.set(sig, 1);
-	let point;
+	const recoverable = new Uint8Array(65);
+	recoverable[0] = recid;
+	recoverable.set(sig, 1);
 	try {
-		point = secp256k1.Signature.fromBytes(recovered, 'recovered').recoverPublicKey(msg32);
+		const signature = secp256k1.Signature.fromBytes(recoverable, 'recovered');
+		return signature.recoverPublicKey(msg32).toBytes(compressed);
 	} catch {
 		// r or s out of range, or no curve point for this r and recovery id.
 		throw new Error('Public key could not be recover');
 	}
-	return point.toBytes(compressed);
 }
-
-export default {
-	privateKeyVerify,
-	publicKeyVerify,
-	publicKeyCreate,
-	ecdsaSign,
-	ecdsaRecover
-} satisfies Secp256k1Subset;

@@ -4,6 +4,7 @@
 // within a second even from a node that pushes nothing. D1 stays the system of record: a message
 // is the invoice's public view at that moment, and a reconnecting screen re-reads it over HTTP.
 import { DurableObject } from 'cloudflare:workers';
+import { webhookFetcher } from '../webhooks/outbound';
 import type { CheckoutView } from '../contract/invoices';
 import type { WorkerEnv } from '../env';
 import { syncInvoice } from '../invoices/sync';
@@ -92,7 +93,7 @@ export class StoreHub extends DurableObject<WorkerEnv> {
 			const interval = now - watch.since < FAST_POLL_MS ? FAST_INTERVAL_MS : SLOW_INTERVAL_MS;
 			next = next === null ? now + interval : Math.min(next, now + interval);
 		}
-		if (anyChange) this.ctx.waitUntil(sendDueWebhooks(this.env, Date.now, (r) => fetch(r)).then(() => undefined));
+		if (anyChange) this.ctx.waitUntil(sendDueWebhooks(this.env, Date.now, webhookFetcher()).then(() => undefined));
 		if (next !== null) await this.ctx.storage.setAlarm(next);
 	}
 

@@ -1,6 +1,7 @@
 // Greenfield invoices: create and list per store, read, payment methods and manual marking by
 // invoice id (both the short and the store-scoped paths, as BTCPay routes both).
 import { Hono, type Context } from 'hono';
+import { webhookFetcher } from '../webhooks/outbound';
 import { createMiddleware } from 'hono/factory';
 import { createInvoiceSchema, listInvoicesQuerySchema, markInvoiceStatusSchema } from '../contract/invoices';
 import { database } from '../db/client';
@@ -64,7 +65,7 @@ async function markStatus(c: Context<AppEnv>, target: 'Settled' | 'Invalid') {
 		});
 		if (applied) {
 			const updated = (await findInvoice(db, row.id))!;
-			background(c, Promise.all([publishInvoice(c.env, updated), sendDueWebhooks(c.env, Date.now, (r) => fetch(r))]));
+			background(c, Promise.all([publishInvoice(c.env, updated), sendDueWebhooks(c.env, Date.now, webhookFetcher())]));
 			return c.json(toInvoiceData(updated, publicOrigin(c)), 200);
 		}
 	}
@@ -90,7 +91,7 @@ export const invoiceRoutes = new Hono<AppEnv>()
 			c.req.valid('json')
 		);
 		background(c, watchInvoice(c.env, row));
-		background(c, sendDueWebhooks(c.env, Date.now, (r) => fetch(r)));
+		background(c, sendDueWebhooks(c.env, Date.now, webhookFetcher()));
 		return c.json(toInvoiceData(row, publicOrigin(c)), 200);
 	})
 	.get('/stores/:storeId/invoices', storePermission(STORE.viewInvoices), validate('query', listInvoicesQuerySchema), async (c) => {

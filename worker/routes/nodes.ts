@@ -1,6 +1,7 @@
 // The store's node: PUT/GET /api/v1/stores/{storeId}/node (settings in, never credentials
 // out) and the simulated node's test wallet, POST …/node/simulate-payment.
 import { Hono } from 'hono';
+import { webhookFetcher } from '../webhooks/outbound';
 import { nodeSettingsSchema, simulatePaymentSchema, type NodeConnectionData } from '../contract/nodes';
 import { database } from '../db/client';
 import { findInvoice, findInvoiceByPaymentHash } from '../data/invoices';
@@ -64,7 +65,7 @@ export const nodeRoutes = new Hono<AppEnv>()
 			if (invoice) {
 				const result = await syncInvoice(c.env, invoice.id);
 				if (result?.changed) {
-					const work = Promise.all([publishInvoice(c.env, result.row), sendDueWebhooks(c.env, Date.now, (r) => fetch(r))]);
+					const work = Promise.all([publishInvoice(c.env, result.row), sendDueWebhooks(c.env, Date.now, webhookFetcher())]);
 					try {
 						c.executionCtx.waitUntil(work.catch((e) => console.error(String(e))));
 					} catch {

@@ -1,6 +1,7 @@
 // Greenfield webhooks: manage a store's webhooks, list their deliveries, read the exact body
 // sent, and redeliver. Deliveries themselves are sent by worker/webhooks/sender.ts.
 import { Hono, type Context } from 'hono';
+import { webhookFetcher } from '../webhooks/outbound';
 import { createMiddleware } from 'hono/factory';
 import { database } from '../db/client';
 import {
@@ -120,7 +121,7 @@ async function redeliver(c: Context<WebhookEnv>) {
 		body: buildRedeliveryPayload(original.body, { deliveryId: id, webhookId: hook.id, redeliveredDeliveryId: original.id }),
 		createdAt: now
 	});
-	const work = sendWebhookQueue(c.env, hook.id, Date.now, (r) => fetch(r)).catch((e) => console.error(String(e)));
+	const work = sendWebhookQueue(c.env, hook.id, Date.now, webhookFetcher()).catch((e) => console.error(String(e)));
 	try {
 		c.executionCtx.waitUntil(work);
 	} catch {
