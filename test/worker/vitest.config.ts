@@ -9,6 +9,7 @@ export default defineConfig({
 	root,
 	// The same aliases as wrangler.toml's [alias]: bolt11's `secp256k1` and `create-hash` onto the
 	// @noble shims in worker/lightning/.
+	optimizeDeps: { force: true },
 	resolve: {
 		alias: {
 			secp256k1: `${root}/worker/lightning/secp256k1-shim.ts`,

@@ -102,6 +102,11 @@ export class StoreHub extends DurableObject<WorkerEnv> {
 	}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-		socket.close(code, reason);
+		// 1005 and 1006 report "no code" and "gone"; they may not be sent back.
+		try {
+			socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+		} catch {
+			// Already closed.
+		}
 	}
 }

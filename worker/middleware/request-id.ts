@@ -12,7 +12,8 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
 	c.set('requestId', id);
 	const started = Date.now();
 	await next();
-	c.res.headers.set('X-Request-Id', id);
+	// A WebSocket upgrade (101) answered by a Durable Object has immutable headers.
+	if (c.res.status !== 101) c.res.headers.set('X-Request-Id', id);
 	console.log(
 		JSON.stringify({
 			requestId: id,
