@@ -1,15 +1,27 @@
 // Worker layer: the real worker in workerd with a real local D1, migrated from drizzle/.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import type { DepOptimizationOptions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const root = new URL('../..', import.meta.url).pathname;
 const migrations = await readD1Migrations(`${root}/drizzle`);
 
+// bolt11 is CommonJS: left alone, workerd require()s its dependencies from disk as they are, so an
+// aliased .ts shim would arrive untranspiled. Pre-bundled, the shims are compiled in, and
+// `require('buffer')` (safe-buffer, bitcoinjs-lib) becomes an import of workerd's own. `force`
+// rebuilds the bundle on every run: Vite's cache does not notice edits to the aliased shims.
+// (Vitest passes `force` through to Vite, though its option type leaves it out.)
+const prebundleBolt11: DepOptimizationOptions & { enabled: boolean } = {
+	enabled: true,
+	include: ['bolt11'],
+	exclude: ['buffer'],
+	force: true
+};
+
 export default defineConfig({
 	root,
 	// The same aliases as wrangler.toml's [alias]: bolt11's `secp256k1` and `create-hash` onto the
 	// @noble shims in worker/lightning/.
-	optimizeDeps: { force: true },
 	resolve: {
 		alias: {
 			secp256k1: `${root}/worker/lightning/secp256k1-shim.ts`,
@@ -28,9 +40,6 @@ export default defineConfig({
 		silent: 'passed-only',
 		include: ['test/worker/**/*.test.ts'],
 		setupFiles: ['test/worker/apply-migrations.ts'],
-		// bolt11 is CommonJS: left alone, workerd require()s its dependencies from disk as they are,
-		// so an aliased .ts shim would arrive untranspiled. Pre-bundled, the shims are compiled in,
-		// and `require('buffer')` (safe-buffer, bitcoinjs-lib) becomes an import of workerd's own.
-		deps: { optimizer: { ssr: { enabled: true, include: ['bolt11'], exclude: ['buffer'] } } }
+		deps: { optimizer: { ssr: prebundleBolt11 } }
 	}
 });

@@ -19,7 +19,7 @@
 	const encoder = new TextEncoder();
 
 	const createHash = (algorithm: string): Hash => {
-		if (algorithm.toLowerCase() === 'sha256') {
+		if (algorithm.toLowerCase() !== 'sha256') {
 			throw new Error(`create-hash shim: only sha256 is provided, not ${algorithm}`);
 		}
 		const state = sha256.create();

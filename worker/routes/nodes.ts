@@ -50,7 +50,7 @@ export const nodeRoutes = new Hono<AppEnv>()
 				paymentHash = decodeInvoice(input.destination).paymentHash;
 			} catch (error) {
 				if (error instanceof InvoiceDecodeError) {
-					throw new ValidationError([{ path: 'destination', message: `Not a valid BOLT 11 invoice: ${error.message}` }]);
+					throw new ValidationError([{ path: 'destination', message: error.message }]);
 				}
 				throw error;
 			}
