@@ -296,3 +296,24 @@ export const webhookDeliveries = sqliteTable(
 		index('webhook_deliveries_due').on(t.status, t.nextAttemptAt)
 	]
 );
+
+/**
+ * Payments the simulated node made (its wallet paying a BOLT 11 invoice). One row per payment
+ * hash per store: a second request for the same hash reports this payment instead of paying.
+ */
+export const simOutgoing = sqliteTable(
+	'sim_outgoing',
+	{
+		storeId: text('store_id').notNull(),
+		paymentHash: text('payment_hash').notNull(),
+		idempotencyKey: text('idempotency_key').notNull(),
+		amountMsat: integer('amount_msat').notNull(),
+		feeMsat: integer('fee_msat').notNull(),
+		/** succeeded | failed */
+		status: text('status').notNull(),
+		preimage: text('preimage'),
+		reason: text('reason'),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.storeId, t.paymentHash] })]
+);

@@ -8,16 +8,29 @@ import type { Db } from '../db/client';
 import {
 	findSimInvoice,
 	findSimInvoiceByLabel,
+	findSimOutgoing,
 	insertSimInvoice,
 	insertSimPaymentIfOpen,
 	listSimPayments,
-	type SimInvoiceRow
+	paySimInvoice,
+	recordSimFailure,
+	simNetFlowMsat,
+	type SimInvoiceRow,
+	type SimOutgoingRow
 } from '../data/sim-node';
-import { encodeInvoice, nodeKeyFromPrivateKey } from '../lightning/bolt11';
+import { decodeInvoice, encodeInvoice, nodeKeyFromPrivateKey } from '../lightning/bolt11';
 import { randomBase58 } from '../ids';
-import { NodeError, type NodeAdapter, type NodeInfo, type NodeInvoice } from './types';
+import { NodeError, type NodeAdapter, type NodeInfo, type NodeInvoice, type NodePayment } from './types';
 
 export type SimulatedConfig = { kind: 'simulated'; privateKey: string };
+
+export const SIMULATED_STARTING_BALANCE_MSAT = 100_000_000_000n;
+
+function toNodePayment(row: SimOutgoingRow): NodePayment {
+	return row.status === 'succeeded'
+		? { status: 'succeeded', paymentHash: row.paymentHash, amountMsat: BigInt(row.amountMsat), feeMsat: BigInt(row.feeMsat), preimage: row.preimage ?? '' }
+		: { status: 'failed', paymentHash: row.paymentHash, reason: row.reason ?? 'failed' };
+}
 
 export class SimulatedNode implements NodeAdapter {
 	readonly kind = 'simulated' as const;
@@ -72,12 +85,66 @@ export class SimulatedNode implements NodeAdapter {
 		return this.toNodeInvoice(row);
 	}
 
+	/**
+	 * The simulated wallet reaches only invoices of simulated nodes on this deployment (like a
+	 * regtest node whose only channels are to them); anything else fails with "no route".
+	 */
+	async payInvoice(request: { bolt11: string; maxFeeMsat: bigint; idempotencyKey: string }): Promise<NodePayment> {
+		let decoded;
+		try {
+			decoded = decodeInvoice(request.bolt11);
+		} catch (error) {
+			return { status: 'failed', paymentHash: '', reason: error instanceof Error ? error.message : 'not a BOLT 11 invoice' };
+		}
+		const hash = decoded.paymentHash;
+		const existing = await findSimOutgoing(this.db, this.storeId, hash);
+		if (existing) return toNodePayment(existing);
+		const now = this.now();
+		const fail = async (reason: string) =>
+			toNodePayment(
+				await recordSimFailure(this.db, {
+					storeId: this.storeId,
+					paymentHash: hash,
+					idempotencyKey: request.idempotencyKey,
+					amountMsat: Number(decoded.amountMsat ?? 0n),
+					reason,
+					now
+				})
+			);
+		if (decoded.network !== 'regtest') return fail(`the simulated node is on regtest and cannot pay a ${decoded.network} invoice`);
+		if (decoded.amountMsat === null) return fail('invoices without an amount are not supported');
+		if (decoded.expiresAt * 1000 <= now) return fail('the invoice has expired');
+		const target = await findSimInvoice(this.db, hash);
+		if (!target) return fail('no route: the simulated node reaches only invoices of simulated nodes on this server');
+		const row = await paySimInvoice(this.db, {
+			storeId: this.storeId,
+			paymentHash: hash,
+			idempotencyKey: request.idempotencyKey,
+			amountMsat: Number(decoded.amountMsat),
+			preimage: target.preimage,
+			invoiceAmountMsat: target.amountMsat,
+			now
+		});
+		return row ? toNodePayment(row) : fail('the invoice is already paid');
+	}
+
+	async lookupPayment(paymentHash: string): Promise<NodePayment | null> {
+		const row = await findSimOutgoing(this.db, this.storeId, paymentHash);
+		return row ? toNodePayment(row) : null;
+	}
+
+	/** A test wallet that starts with 1 BTC, plus what it received, minus what it paid. */
+	async balance(): Promise<{ spendableMsat: bigint }> {
+		return { spendableMsat: SIMULATED_STARTING_BALANCE_MSAT + (await simNetFlowMsat(this.db, this.storeId)) };
+	}
+
 	async info(): Promise<NodeInfo> {
 		return {
 			kind: 'simulated',
 			alias: 'Flashpoint simulated node',
 			network: 'regtest',
-			nodeId: nodeKeyFromPrivateKey(hexToBytes(this.config.privateKey))
+			nodeId: nodeKeyFromPrivateKey(hexToBytes(this.config.privateKey)),
+			synced: true
 		};
 	}
 
