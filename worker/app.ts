@@ -10,6 +10,10 @@ import { idempotency } from './middleware/idempotency';
 import { requestId } from './middleware/request-id';
 import { SecretsUnavailableError } from './secrets/seal';
 import { apiKeyRoutes } from './routes/api-keys';
+import { auditRoutes } from './routes/audit';
+import { sessionRoutes } from './routes/session';
+import { teamRoutes } from './routes/team';
+import { terminalRoutes } from './routes/terminals';
 import { checkoutRoutes } from './routes/checkout';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
@@ -41,7 +45,11 @@ const api = new Hono<AppEnv>()
 	.route('/', invoiceRoutes)
 	.route('/', checkoutRoutes)
 	.route('/', productRoutes)
-	.route('/', webhookRoutes as unknown as Hono<AppEnv>);
+	.route('/', webhookRoutes as unknown as Hono<AppEnv>)
+	.route('/', sessionRoutes)
+	.route('/', teamRoutes)
+	.route('/', terminalRoutes)
+	.route('/', auditRoutes);
 
 export const app = new Hono<AppEnv>().route('/api/v1', api);
 

@@ -4,6 +4,7 @@ import { app } from './app';
 import { sweep } from './cron/sweep';
 
 export { StoreHub } from './live/store-hub';
+export { RateLimiter } from './live/rate-limiter';
 
 export default {
 	fetch: app.fetch,

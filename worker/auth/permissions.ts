@@ -25,7 +25,18 @@ export const STORE = {
 	sendStoreEmails: 'btcpay.store.cansendstoreemails',
 	/** Flashpoint's own, named in Greenfield's style: the POS product catalogue. */
 	modifyProducts: 'btcpay.store.canmodifyproducts',
-	viewProducts: 'btcpay.store.canviewproducts'
+	viewProducts: 'btcpay.store.canviewproducts',
+	/** Pair, rename and revoke terminals; unlock a cashier's PIN. */
+	manageTerminals: 'btcpay.store.canmanageterminals',
+	/** Invite people and change their roles (below the inviter's own). */
+	manageTeam: 'btcpay.store.canmanageteam',
+	/** Read who did what. */
+	viewAuditLog: 'btcpay.store.canviewauditlog',
+	/** Cards and rewards (used by the Flash Card features). */
+	modifyCards: 'btcpay.store.canmodifycards',
+	viewCards: 'btcpay.store.canviewcards',
+	modifyRewards: 'btcpay.store.canmodifyrewards',
+	createRefunds: 'btcpay.store.cancreaterefunds'
 } as const;
 
 export const USER = {
@@ -50,7 +61,12 @@ const INCLUDES: Record<string, readonly string[]> = {
 		STORE.managePayouts,
 		STORE.useLightningNode,
 		STORE.sendStoreEmails,
-		STORE.modifyProducts
+		STORE.modifyProducts,
+		STORE.manageTerminals,
+		STORE.manageTeam,
+		STORE.modifyCards,
+		STORE.modifyRewards,
+		STORE.createRefunds
 	],
 	[STORE.modifyInvoices]: [STORE.viewInvoices, STORE.createInvoice, STORE.createLightningInvoice],
 	[STORE.viewStoreSettings]: [
@@ -59,7 +75,8 @@ const INCLUDES: Record<string, readonly string[]> = {
 		STORE.viewReports,
 		STORE.viewPullPayments,
 		STORE.viewPayouts,
-		STORE.viewProducts
+		STORE.viewProducts,
+		STORE.viewCards
 	],
 	[STORE.useLightningNode]: [STORE.viewLightningInvoice, STORE.createLightningInvoice],
 	[STORE.managePullPayments]: [STORE.createPullPayments, STORE.archivePullPayments],
@@ -67,6 +84,7 @@ const INCLUDES: Record<string, readonly string[]> = {
 	[STORE.createNonApprovedPullPayments]: [STORE.viewPullPayments],
 	[STORE.modifyPaymentRequests]: [STORE.viewPaymentRequests],
 	[STORE.modifyProducts]: [STORE.viewProducts],
+	[STORE.modifyCards]: [STORE.viewCards],
 	[USER.modifyProfile]: [USER.viewProfile]
 };
 
@@ -117,13 +135,31 @@ export function allows(grants: readonly Grant[], needed: string, storeId: string
 	});
 }
 
-/** Greenfield's store roles, as permission sets a member gets on that store. */
+/**
+ * Greenfield's store roles, as permission sets a member gets on that store. Owner has it all;
+ * Manager runs the shop (sales, refunds, items, cards, terminals, team below Manager) but not
+ * the store's settings, node or webhooks; Employee is the cashier: charge, see sales, take
+ * cards; Guest only looks.
+ */
 export const STORE_ROLES = {
-	Owner: [STORE.modifyStoreSettings, STORE.viewStoreSettings],
-	Manager: [STORE.modifyInvoices, STORE.viewStoreSettings, STORE.modifyProducts, STORE.modifyPaymentRequests],
-	Employee: [STORE.createInvoice, STORE.viewInvoices, STORE.viewProducts, STORE.createLightningInvoice],
-	Guest: [STORE.viewStoreSettings]
+	Owner: [STORE.modifyStoreSettings, STORE.viewStoreSettings, STORE.viewAuditLog],
+	Manager: [
+		STORE.modifyInvoices,
+		STORE.viewStoreSettings,
+		STORE.modifyProducts,
+		STORE.modifyPaymentRequests,
+		STORE.manageTerminals,
+		STORE.manageTeam,
+		STORE.modifyCards,
+		STORE.modifyRewards,
+		STORE.createRefunds
+	],
+	Employee: [STORE.createInvoice, STORE.viewInvoices, STORE.viewProducts, STORE.createLightningInvoice, STORE.viewCards],
+	Guest: [STORE.viewInvoices, STORE.viewProducts]
 } as const satisfies Record<string, readonly string[]>;
+
+/** Roles from most to least powerful: a manager may assign only roles below their own. */
+export const ROLE_RANK: Record<StoreRole, number> = { Owner: 3, Manager: 2, Employee: 1, Guest: 0 };
 
 export type StoreRole = keyof typeof STORE_ROLES;
 

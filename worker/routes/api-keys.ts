@@ -11,14 +11,17 @@ import { hashApiKey, newApiKey } from '../auth/api-key';
 import { fullUserRights, signedIn, userGrants } from '../auth/authorize';
 import { allows, parseGrant, UNRESTRICTED, type Grant } from '../auth/permissions';
 import { validate } from '../validation';
+import { audit } from '../auth/audit';
+import { accountOf } from '../auth/principal';
 
 export const apiKeyRoutes = new Hono<AppEnv>()
 	.post('/api-keys', fullUserRights, validate('json', createApiKeySchema), async (c) => {
 		const input = c.req.valid('json');
 		const principal = c.get('principal');
-		if (principal.kind === 'anonymous') throw new ApiError('unauthenticated', 'Sign in first.');
+		const account = accountOf(principal);
+		if (!account) throw new ApiError('unauthenticated', 'Sign in first.');
 		const db = database(c.env.DB);
-		const ofUser = await userGrants(db, principal.userId, principal.isAdmin);
+		const ofUser = await userGrants(db, account.userId, account.isAdmin);
 		const permissions = [...new Set(input.permissions ?? [])];
 		const problems: Array<{ path: string; message: string }> = [];
 		permissions.forEach((text, i) => {
@@ -34,11 +37,12 @@ export const apiKeyRoutes = new Hono<AppEnv>()
 		const label = input.label ?? '';
 		await insertApiKey(db, {
 			keyHash: hashApiKey(apiKey),
-			userId: principal.userId,
+			userId: account.userId,
 			label,
 			permissions,
 			createdAt: Date.now()
 		});
+		await audit(c, { storeId: null, action: 'api-key.create', target: hashApiKey(apiKey).slice(0, 12), details: { label, permissions } });
 		const body: ApiKeyData = { apiKey, label, permissions };
 		return c.json(body, 200);
 	})
@@ -63,13 +67,15 @@ export const apiKeyRoutes = new Hono<AppEnv>()
 			throw new ApiError('bad-request', 'This request was not made with an API key.');
 		}
 		await revokeApiKey(database(c.env.DB), principal.userId, principal.keyHash, Date.now());
+		await audit(c, { storeId: null, action: 'api-key.revoke', target: principal.keyHash.slice(0, 12) });
 		return c.body(null, 200);
 	})
 	.delete('/api-keys/:apiKey', fullUserRights, async (c) => {
-		const principal = c.get('principal');
-		if (principal.kind === 'anonymous') throw new ApiError('unauthenticated', 'Sign in first.');
-		const revoked = await revokeApiKey(database(c.env.DB), principal.userId, hashApiKey(c.req.param('apiKey')), Date.now());
+		const account = accountOf(c.get('principal'));
+		if (!account) throw new ApiError('unauthenticated', 'Sign in first.');
+		const revoked = await revokeApiKey(database(c.env.DB), account.userId, hashApiKey(c.req.param('apiKey')), Date.now());
 		if (!revoked) throw new ApiError('not-found', 'No active API key of yours matches.');
+		await audit(c, { storeId: null, action: 'api-key.revoke', target: hashApiKey(c.req.param('apiKey')).slice(0, 12) });
 		return c.body(null, 200);
 	});
 

@@ -11,9 +11,10 @@ import { listWebhooks } from '../data/webhooks';
 import { mark } from '../domain/invoice-state';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
-import { invoicePermission, requirePermission, storePermission } from '../auth/authorize';
+import { invoicePermission, registerGuard, requirePermission, storePermission } from '../auth/authorize';
+import { LIMITS, rateLimit } from '../auth/rate-limit';
 import { STORE } from '../auth/permissions';
-import { principalLabel } from '../auth/principal';
+import { principalLabel, principalScope } from '../auth/principal';
 import { createInvoice } from '../invoices/create';
 import { toInvoiceData } from '../invoices/greenfield';
 import { stateOf } from '../invoices/sync';
@@ -21,6 +22,7 @@ import { publishInvoice, watchInvoice } from '../live/publish';
 import { publicOrigin } from '../origin';
 import { readSettings } from '../stores/store-data';
 import { validate } from '../validation';
+import { audit } from '../auth/audit';
 import { deliveriesFor } from '../webhooks/enqueue';
 import { sendDueWebhooks } from '../webhooks/sender';
 
@@ -65,6 +67,7 @@ async function markStatus(c: Context<AppEnv>, target: 'Settled' | 'Invalid') {
 		});
 		if (applied) {
 			const updated = (await findInvoice(db, row.id))!;
+			await audit(c, { storeId: row.storeId, action: 'invoice.mark', target: row.id, details: { from: row.status, to: target } });
 			background(c, Promise.all([publishInvoice(c.env, updated), sendDueWebhooks(c.env, Date.now, webhookFetcher())]));
 			return c.json(toInvoiceData(updated, publicOrigin(c)), 200);
 		}
@@ -73,13 +76,19 @@ async function markStatus(c: Context<AppEnv>, target: 'Settled' | 'Invalid') {
 }
 
 /** Greenfield: creating needs cancreateinvoice, unless the store lets anyone create invoices. */
-const invoiceCreation = createMiddleware<AppEnv>(async (c, next) => {
-	const store = await findStore(database(c.env.DB), c.req.param('storeId') ?? '');
-	if (!store || !readSettings(store).anyoneCanCreateInvoice) {
-		await requirePermission(c, STORE.createInvoice, c.req.param('storeId') ?? null);
-	}
-	await next();
-});
+const invoiceCreation = registerGuard(
+	createMiddleware<AppEnv>(async (c, next) => {
+		const store = await findStore(database(c.env.DB), c.req.param('storeId') ?? '');
+		if (!store || !readSettings(store).anyoneCanCreateInvoice) {
+			await requirePermission(c, STORE.createInvoice, c.req.param('storeId') ?? null);
+		} else {
+			// Open to anyone, so bounded per caller.
+			await rateLimit(c, `invoice:${store.id}:${principalScope(c.get('principal'))}`, LIMITS.anonymousInvoice);
+		}
+		await next();
+	}),
+	{ kind: 'store', permission: STORE.createInvoice, via: 'storeId' }
+);
 
 export const invoiceRoutes = new Hono<AppEnv>()
 	.post('/stores/:storeId/invoices', invoiceCreation, validate('json', createInvoiceSchema), async (c) => {

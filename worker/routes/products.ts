@@ -12,6 +12,7 @@ import { storePermission } from '../auth/authorize';
 import { STORE } from '../auth/permissions';
 import { invoiceExponent } from '../invoices/amounts';
 import { validate } from '../validation';
+import { audit } from '../auth/audit';
 
 function toProductData(row: ProductRow): ProductData {
 	return {
@@ -61,6 +62,7 @@ export const productRoutes = new Hono<AppEnv>()
 			updatedAt: now
 		};
 		await insertProduct(db, row);
+		await audit(c, { storeId: store.id, action: 'product.create', target: row.id, details: { title: row.title, price: input.price } });
 		return c.json(toProductData(row), 200);
 	})
 	.put('/stores/:storeId/products/:productId', storePermission(STORE.modifyProducts), validate('json', productInputSchema), async (c) => {
@@ -80,10 +82,12 @@ export const productRoutes = new Hono<AppEnv>()
 			updatedAt: Date.now()
 		});
 		if (!row) throw new ApiError('not-found', 'The product could not be found.');
+		await audit(c, { storeId: store.id, action: 'product.update', target: row.id, details: { title: row.title, price: input.price } });
 		return c.json(toProductData(row), 200);
 	})
 	.delete('/stores/:storeId/products/:productId', storePermission(STORE.modifyProducts), async (c) => {
 		const deleted = await deleteProduct(database(c.env.DB), c.req.param('storeId'), c.req.param('productId'));
 		if (!deleted) throw new ApiError('not-found', 'The product could not be found.');
+		await audit(c, { storeId: c.req.param('storeId'), action: 'product.delete', target: c.req.param('productId') });
 		return c.body(null, 200);
 	});

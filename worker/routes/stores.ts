@@ -18,13 +18,16 @@ import { principalAllows, signedIn, storePermission } from '../auth/authorize';
 import { STORE } from '../auth/permissions';
 import { readSettings, toStoreData } from '../stores/store-data';
 import { validate } from '../validation';
+import { audit } from '../auth/audit';
+import { accountOf } from '../auth/principal';
 
 export const storeRoutes = new Hono<AppEnv>()
 	.get('/stores', signedIn, async (c) => {
 		const principal = c.get('principal');
-		if (principal.kind === 'anonymous') throw new ApiError('unauthenticated', 'Sign in first.');
+		const account = accountOf(principal);
+		if (!account) throw new ApiError('unauthenticated', 'Sign in first.');
 		const db = database(c.env.DB);
-		const candidates = principal.isAdmin ? await listAllStores(db) : await listStoresOfUser(db, principal.userId);
+		const candidates = account.isAdmin ? await listAllStores(db) : await listStoresOfUser(db, account.userId);
 		const visible = [];
 		for (const store of candidates) {
 			if (await principalAllows(db, principal, STORE.viewStoreSettings, store.id)) {
@@ -35,7 +38,8 @@ export const storeRoutes = new Hono<AppEnv>()
 	})
 	.post('/stores', signedIn, validate('json', createStoreSchema), async (c) => {
 		const principal = c.get('principal');
-		if (principal.kind === 'anonymous') throw new ApiError('unauthenticated', 'Sign in first.');
+		const account = principal.kind === 'user' || principal.kind === 'apiKey' ? accountOf(principal) : null;
+		if (!account) throw new ApiError('missing-permission', 'Create stores from your own account, not from a till.');
 		// Greenfield: creating a store needs canmodifystoresettings not scoped to a store.
 		if (principal.kind === 'apiKey' && !principal.grants.some((g) => g.storeId === null && (g.permission === 'unrestricted' || g.permission === STORE.modifyStoreSettings))) {
 			throw new ApiError('missing-permission', `Creating a store needs an API key with ${STORE.modifyStoreSettings} for all stores.`);
@@ -64,9 +68,10 @@ export const storeRoutes = new Hono<AppEnv>()
 				settings: JSON.stringify(settings),
 				createdAt: now
 			},
-			principal.userId
+			account.userId
 		);
 		const store = await findStore(db, id);
+		await audit(c, { storeId: id, action: 'store.create', target: id, details: { name: input.name } });
 		return c.json(toStoreData(store!, null), 200);
 	})
 	.get('/stores/:storeId', storePermission(STORE.viewStoreSettings), async (c) => {
@@ -96,10 +101,12 @@ export const storeRoutes = new Hono<AppEnv>()
 			speedPolicy: input.speedPolicy ?? store.speedPolicy,
 			settings: JSON.stringify(settings)
 		});
+		await audit(c, { storeId: store.id, action: 'store.update', target: store.id, details: input });
 		return c.json(toStoreData(updated!, (await findStoreNode(db, store.id))?.kind ?? null), 200);
 	})
 	.delete('/stores/:storeId', storePermission(STORE.modifyStoreSettings), async (c) => {
 		const deleted = await deleteStore(database(c.env.DB), c.req.param('storeId'));
 		if (!deleted) throw new ApiError('not-found', 'The store could not be found.');
+		await audit(c, { storeId: c.req.param('storeId'), action: 'store.delete', target: c.req.param('storeId') });
 		return c.body(null, 200);
 	});

@@ -11,6 +11,7 @@ import { globalPermission, publicRoute } from '../auth/authorize';
 import { USER } from '../auth/permissions';
 import { newUserId } from '../ids';
 import { validate } from '../validation';
+import { accountOf } from '../auth/principal';
 
 export function toUserData(u: UserRow): ApplicationUserData {
 	return {
@@ -66,9 +67,9 @@ export const userRoutes = new Hono<AppEnv>()
 		return c.json(toUserData(user), 201);
 	})
 	.get('/users/me', globalPermission(USER.viewProfile), async (c) => {
-		const principal = c.get('principal');
-		if (principal.kind === 'anonymous') throw new ApiError('unauthenticated', 'Sign in first.');
-		const user = await findUserById(database(c.env.DB), principal.userId);
+		const account = accountOf(c.get('principal'));
+		if (!account) throw new ApiError('unauthenticated', 'Sign in first.');
+		const user = await findUserById(database(c.env.DB), account.userId);
 		if (!user) throw new ApiError('not-found', 'The user could not be found.');
 		return c.json(toUserData(user), 200);
 	});

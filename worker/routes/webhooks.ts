@@ -18,7 +18,7 @@ import {
 } from '../data/webhooks';
 import { isProduction, type AppEnv } from '../env';
 import { ApiError, ValidationError } from '../errors';
-import { principalAllows, requirePermission, storePermission } from '../auth/authorize';
+import { principalAllows, registerGuard, requirePermission, storePermission } from '../auth/authorize';
 import { STORE } from '../auth/permissions';
 import { seal } from '../secrets/seal';
 import { createWebhookSchema, newWebhookId, toWebhookData, updateWebhookSchema, type AuthorizedEvents, type WebhookDeliveryData } from '../webhooks/events';
@@ -27,11 +27,12 @@ import { generateWebhookSecret } from '../webhooks/signature';
 import { sendWebhookQueue, webhookSecretContext } from '../webhooks/sender';
 import { checkWebhookUrl } from '../webhooks/url-policy';
 import { toValidationBody, validate } from '../validation';
+import { audit } from '../auth/audit';
 
 type WebhookEnv = AppEnv & { Variables: { webhook: WebhookRow } };
 
 /** Loads the webhook named in the path and checks the caller may manage its store's webhooks. */
-const webhookPermission = createMiddleware<WebhookEnv>(async (c, next) => {
+const webhookPermission = registerGuard(createMiddleware<WebhookEnv>(async (c, next) => {
 	const principal = c.get('principal');
 	if (principal.kind === 'anonymous') await requirePermission(c as unknown as Context<AppEnv>, STORE.modifyWebhooks, null);
 	const db = database(c.env.DB);
@@ -42,7 +43,7 @@ const webhookPermission = createMiddleware<WebhookEnv>(async (c, next) => {
 	}
 	c.set('webhook', hook);
 	await next();
-});
+}), { kind: 'store', permission: STORE.modifyWebhooks, via: 'webhookId' });
 
 function checkedUrl(c: Context<AppEnv>, url: string): void {
 	const result = checkWebhookUrl(url, { production: isProduction(c.env) });
@@ -88,11 +89,13 @@ async function putOne(c: Context<WebhookEnv>) {
 		authorizedEvents: JSON.stringify(input.authorizedEvents),
 		...(input.secret ? { sealedSecret: await seal(c.env, input.secret, webhookSecretContext(hook.id)) } : {})
 	});
+	await audit(c as unknown as Context<AppEnv>, { storeId: hook.storeId, action: 'webhook.update', target: hook.id, details: { url: input.url, enabled: input.enabled } });
 	return c.json(view(updated!, null), 200);
 }
 
 async function deleteOne(c: Context<WebhookEnv>) {
 	await deleteWebhook(database(c.env.DB), c.get('webhook').id);
+	await audit(c as unknown as Context<AppEnv>, { storeId: c.get('webhook').storeId, action: 'webhook.delete', target: c.get('webhook').id });
 	return c.body(null, 200);
 }
 
@@ -148,6 +151,7 @@ export const webhookRoutes = new Hono<WebhookEnv>()
 			leaseUntil: null
 		};
 		await insertWebhook(database(c.env.DB), row);
+		await audit(c as unknown as Context<AppEnv>, { storeId: row.storeId, action: 'webhook.create', target: id, details: { url: input.url } });
 		return c.json(view(row, secret), 200);
 	})
 	.get('/stores/:storeId/webhooks', storePermission(STORE.modifyWebhooks), async (c) => {
