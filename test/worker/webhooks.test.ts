@@ -204,7 +204,7 @@ describe('delivering webhooks', () => {
 		const newId = await json<string>(res);
 		const row = await env.DB.prepare('select original_delivery_id, body from webhook_deliveries where id = ?').bind(newId).first<Record<string, string>>();
 		expect(row!.original_delivery_id).toBe(delivery!.id);
-		expect(JSON.parse(row!.body)).toMatchObject({ deliveryId: newId, originalDeliveryId: delivery!.id, isRedelivery: true, type: 'InvoiceCreated' });
+		expect(JSON.parse(row!.body as string)).toMatchObject({ deliveryId: newId, originalDeliveryId: delivery!.id, isRedelivery: true, type: 'InvoiceCreated' });
 		// Sent at once, signed like the first.
 		expect(r.sent.map((s) => s.parsed.deliveryId)).toEqual([delivery!.id, newId]);
 	});
