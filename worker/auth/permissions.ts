@@ -66,7 +66,8 @@ const INCLUDES: Record<string, readonly string[]> = {
 		STORE.manageTeam,
 		STORE.modifyCards,
 		STORE.modifyRewards,
-		STORE.createRefunds
+		STORE.createRefunds,
+		STORE.viewAuditLog
 	],
 	[STORE.modifyInvoices]: [STORE.viewInvoices, STORE.createInvoice, STORE.createLightningInvoice],
 	[STORE.viewStoreSettings]: [
@@ -142,7 +143,7 @@ export function allows(grants: readonly Grant[], needed: string, storeId: string
  * cards; Guest only looks.
  */
 export const STORE_ROLES = {
-	Owner: [STORE.modifyStoreSettings, STORE.viewStoreSettings, STORE.viewAuditLog],
+	Owner: [STORE.modifyStoreSettings, STORE.viewStoreSettings],
 	Manager: [
 		STORE.modifyInvoices,
 		STORE.viewStoreSettings,
