@@ -21,7 +21,7 @@ import {
 } from '../data/terminals';
 import { findUserById } from '../data/users';
 import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
+import { ApiError, ValidationError } from '../errors';
 import { audit } from '../auth/audit';
 import { publicRoute, storePermission, terminalOnly } from '../auth/authorize';
 import { verifyPassword } from '../auth/password';
@@ -65,7 +65,11 @@ export const terminalRoutes = new Hono<AppEnv>()
 		return c.json((await listTerminals(database(c.env.DB), c.req.param('storeId'))).map(view), 200);
 	})
 	.put('/stores/:storeId/terminals/:terminalId', storePermission(STORE.manageTerminals), validate('json', updateTerminalSchema), async (c) => {
-		const row = await updateTerminal(database(c.env.DB), c.req.param('storeId'), c.req.param('terminalId'), c.req.valid('json'));
+		const changes = c.req.valid('json');
+		if (changes.name === undefined && changes.idleLockMinutes === undefined) {
+			throw new ValidationError([{ path: 'name', message: 'Give a new name or idle lock time.' }]);
+		}
+		const row = await updateTerminal(database(c.env.DB), c.req.param('storeId'), c.req.param('terminalId'), changes);
 		if (!row) throw new ApiError('not-found', 'The terminal could not be found.');
 		await audit(c, { storeId: row.storeId, action: 'terminal.update', target: row.id, details: c.req.valid('json') });
 		return c.json(view(row), 200);
