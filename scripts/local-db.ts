@@ -4,7 +4,7 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../worker/auth/password.ts';
-import { DEMO_LOGIN, demoNodeSealContext, demoSeedSql } from '../worker/data/demo-seed.ts';
+import { DEMO_CASHIER, DEMO_LOGIN, demoNodeSealContext, demoSeedSql } from '../worker/data/demo-seed.ts';
 import { seal } from '../worker/secrets/seal.ts';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -27,7 +27,13 @@ export async function prepareLocalDatabase(options: { persistTo: string; seed: b
 		nodeConfig,
 		demoNodeSealContext
 	);
-	await writeFile(file, demoSeedSql(await hashPassword(DEMO_LOGIN.password), sealed, Date.now()));
+	const hashes = {
+		ownerPassword: await hashPassword(DEMO_LOGIN.password),
+		ownerPin: await hashPassword(DEMO_LOGIN.pin),
+		cashierPassword: await hashPassword(DEMO_CASHIER.password),
+		cashierPin: await hashPassword(DEMO_CASHIER.pin)
+	};
+	await writeFile(file, demoSeedSql(hashes, sealed, Date.now()));
 	await mustRunQuietly(
 		'wrangler',
 		['d1', 'execute', 'DB', '--local', '--persist-to', options.persistTo, '--file', file],

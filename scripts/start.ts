@@ -2,7 +2,7 @@
 // and serves PWA and API from one `wrangler dev` on http://localhost:$PORT (default 8787).
 // DEMO=0 uses a database of its own under .wrangler/blank, so the demo data never leaks into it.
 import { spawn } from 'node:child_process';
-import { DEMO_LOGIN } from '../worker/data/demo-seed.ts';
+import { DEMO_CASHIER, DEMO_LOGIN } from '../worker/data/demo-seed.ts';
 import { prepareLocalDatabase } from './local-db.ts';
 import { mustRun, quietEnv, waitForUrl } from './lib.ts';
 
@@ -39,7 +39,10 @@ const lines = [
 	`  Merchant:   ${origin}/m`,
 	`  API health: ${origin}/api/v1/health`,
 	demo
-		? `  Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}  (store "Flashpoint Demo Café", JMD)`
+		? [
+				`  Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}  (owner of "Flashpoint Demo Café", JMD; till PIN ${DEMO_LOGIN.pin})`,
+				`  Cashier:    ${DEMO_CASHIER.email} / ${DEMO_CASHIER.password}  (till PIN ${DEMO_CASHIER.pin})`
+			].join('\n')
 		: `  Empty database: create the first user (the admin) with POST ${origin}/api/v1/users`,
 	'Press Ctrl+C to stop.',
 	''
