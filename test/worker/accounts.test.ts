@@ -233,3 +233,25 @@ describe('terminals and cashier PINs', () => {
 	});
 });
 
+
+describe('managing one’s API keys', () => {
+	it('lists keys without the secret and revokes by id; refusals are audited', async () => {
+		const f = await createStore();
+		const person = await member(f, 'Manager');
+		const created = await json<{ apiKey: string }>(
+			await call('/api-keys', { method: 'POST', basic: person.basic, json: { label: 'reports', permissions: [`btcpay.store.canviewinvoices:${f.storeId}`] } })
+		);
+		const list = await json<Array<Record<string, any>>>(await call('/users/me/api-keys', { basic: person.basic }));
+		expect(list).toHaveLength(1);
+		expect(list[0]).toMatchObject({ label: 'reports', permissions: [`btcpay.store.canviewinvoices:${f.storeId}`], revoked: null });
+		expect(JSON.stringify(list)).not.toContain(created.apiKey);
+		const keyAuth = { authorization: `token ${created.apiKey}` };
+		// The key tries what its user may do but the key may not: refused and audited.
+		expect((await call(`/stores/${f.storeId}/products`, { method: 'POST', headers: keyAuth, json: { title: 'x', price: '1' } })).status).toBe(403);
+		const audit = await json<Array<{ action: string; target: string }>>(await call(`/stores/${f.storeId}/audit`, { headers: f.auth }));
+		expect(audit.find((a) => a.action === 'access.denied')?.target).toBe(`POST /api/v1/stores/${f.storeId}/products`);
+		expect((await call(`/users/me/api-keys/${list[0]!.id}`, { method: 'DELETE', basic: person.basic })).status).toBe(200);
+		expect((await call(`/stores/${f.storeId}/invoices`, { headers: keyAuth })).status).toBe(401);
+		expect((await call(`/users/me/api-keys/${list[0]!.id}`, { method: 'DELETE', basic: person.basic })).status).toBe(404);
+	});
+});

@@ -89,7 +89,8 @@ describe('route × role', () => {
 			userId: members.Guest,
 			idOrEmail: members.Guest,
 			token: 'not-a-token',
-			apiKey: '0'.repeat(40)
+			apiKey: '0'.repeat(40),
+			keyId: '0'.repeat(16)
 		};
 		return params;
 	}

@@ -15,6 +15,7 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { allows, isStoreRole, STORE, STORE_ROLES, UNRESTRICTED, USER, type Grant } from './permissions';
 import type { Principal } from './principal';
+import { audit } from './audit';
 
 /** What a guard requires, as the route × role test reads it. */
 export type GuardSpec =
@@ -82,6 +83,8 @@ export async function requirePermission(c: Context<AppEnv>, permission: string, 
 		throw new ApiError('cashier-locked', 'A cashier must enter their PIN on this tablet first.');
 	}
 	if (!(await principalAllows(database(c.env.DB), principal, permission, storeId))) {
+		// Refusals of someone identified are worth knowing about (escalation attempts).
+		await audit(c, { storeId, action: 'access.denied', target: `${c.req.method} ${c.req.path}`, details: { permission } });
 		throw new ApiError('missing-permission', `This needs the permission ${permission}${storeId ? ` on store ${storeId}` : ''}.`);
 	}
 }

@@ -31,3 +31,15 @@ export async function revokeApiKey(db: Db, userId: string, keyHash: string, now:
 		.returning({ keyHash: apiKeys.keyHash });
 	return rows.length === 1;
 }
+
+/** The user's keys (never the key itself: only its hash is known). */
+export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyRow[]> {
+	return db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(apiKeys.createdAt);
+}
+
+/** Revokes by the public id (the first 16 hex digits of the key's hash). */
+export async function revokeApiKeyById(db: Db, userId: string, id: string, now: number): Promise<boolean> {
+	const keys = await listApiKeys(db, userId);
+	const match = keys.find((k) => k.keyHash.startsWith(id) && k.revokedAt === null);
+	return match ? revokeApiKey(db, userId, match.keyHash, now) : false;
+}

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { createApiKeySchema, type ApiKeyData } from '../contract/api-keys';
 import { database } from '../db/client';
-import { findActiveApiKey, insertApiKey, revokeApiKey } from '../data/api-keys';
+import { findActiveApiKey, insertApiKey, listApiKeys, revokeApiKey, revokeApiKeyById } from '../data/api-keys';
 import type { AppEnv } from '../env';
 import { ApiError, ValidationError } from '../errors';
 import { hashApiKey, newApiKey } from '../auth/api-key';
@@ -68,6 +68,29 @@ export const apiKeyRoutes = new Hono<AppEnv>()
 		}
 		await revokeApiKey(database(c.env.DB), principal.userId, principal.keyHash, Date.now());
 		await audit(c, { storeId: null, action: 'api-key.revoke', target: principal.keyHash.slice(0, 12) });
+		return c.body(null, 200);
+	})
+	.get('/users/me/api-keys', fullUserRights, async (c) => {
+		const account = accountOf(c.get('principal'))!;
+		const keys = await listApiKeys(database(c.env.DB), account.userId);
+		return c.json(
+			keys.map((k) => ({
+				id: k.keyHash.slice(0, 16),
+				label: k.label,
+				permissions: JSON.parse(k.permissions) as string[],
+				created: Math.floor(k.createdAt / 1000),
+				revoked: k.revokedAt === null ? null : Math.floor(k.revokedAt / 1000)
+			})),
+			200
+		);
+	})
+	.delete('/users/me/api-keys/:keyId', fullUserRights, async (c) => {
+		const account = accountOf(c.get('principal'))!;
+		const id = c.req.param('keyId');
+		if (!/^[0-9a-f]{16}$/.test(id) || !(await revokeApiKeyById(database(c.env.DB), account.userId, id, Date.now()))) {
+			throw new ApiError('not-found', 'No active API key of yours has that id.');
+		}
+		await audit(c, { storeId: null, action: 'api-key.revoke', target: id.slice(0, 12) });
 		return c.body(null, 200);
 	})
 	.delete('/api-keys/:apiKey', fullUserRights, async (c) => {
