@@ -2,6 +2,8 @@
 // field breaks the build instead of a sale. Components call these functions, never `fetch`.
 import { hc } from 'hono/client';
 import type { AppType } from '../../.types/worker/app';
+import type { CreateInvoice } from '../../worker/contract/invoices';
+import type { ProductInput } from '../../worker/contract/products';
 
 /** An API refusal in Greenfield's shapes, with the stable code a screen can switch on. */
 export class ApiFailure extends Error {
@@ -62,3 +64,149 @@ export async function getHealth() {
 	if (res.status === 200 || res.status === 503) return res.json();
 	throw await failureFrom(res);
 }
+
+// ---- the till and the customer's page ----
+
+/** A fetch that never reached the server (offline, DNS, aborted) as an ApiFailure. */
+async function reach<T>(request: () => Promise<T>): Promise<T> {
+	try {
+		return await request();
+	} catch (error) {
+		if (error instanceof ApiFailure) throw error;
+		throw new ApiFailure(0, 'network', 'The server could not be reached.');
+	}
+}
+
+function basic(email: string, password: string): { authorization: string } {
+	// btoa takes Latin-1 only: encode as UTF-8 bytes first, as the worker decodes them.
+	let binary = '';
+	for (const byte of new TextEncoder().encode(`${email}:${password}`)) binary += String.fromCharCode(byte);
+	return { authorization: `Basic ${btoa(binary)}` };
+}
+
+function token(apiKey: string): { authorization: string } {
+	return { authorization: `token ${apiKey}` };
+}
+
+/** What a till's key may do: sell, read sales, read and edit the items, read the store. */
+export function posPermissions(storeId: string): string[] {
+	return [
+		'cancreateinvoice',
+		'canviewinvoices',
+		'canviewproducts',
+		'canmodifyproducts',
+		'canviewstoresettings'
+	].map((p) => `btcpay.store.${p}:${storeId}`);
+}
+
+/** The stores a user may sell for, with their e-mail and password (HTTP Basic, not stored). */
+export async function listStoresWithPassword(email: string, password: string) {
+	const res = await reach(() => api.stores.$get(undefined, { headers: basic(email, password) }));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+/** Creates this till's API key, scoped to one store. */
+export async function createPosKey(email: string, password: string, storeId: string, label: string) {
+	const res = await reach(() =>
+		api['api-keys'].$post({ json: { label, permissions: posPermissions(storeId) } }, { headers: basic(email, password) })
+	);
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+/** Revokes the key the till signs in with (sign out). */
+export async function revokePosKey(apiKey: string): Promise<void> {
+	const res = await reach(() => api['api-keys'].current.$delete(undefined, { headers: token(apiKey) }));
+	if (!res.ok) throw await failureFrom(res);
+}
+
+export async function getStore(apiKey: string, storeId: string) {
+	const res = await reach(() => api.stores[':storeId'].$get({ param: { storeId } }, { headers: token(apiKey) }));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+/** The store's node connection; fails with code `node-not-configured` when there is none. */
+export async function getStoreNode(apiKey: string, storeId: string) {
+	const res = await reach(() => api.stores[':storeId'].node.$get({ param: { storeId } }, { headers: token(apiKey) }));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+export async function listProducts(apiKey: string, storeId: string) {
+	const res = await reach(() => api.stores[':storeId'].products.$get({ param: { storeId } }, { headers: token(apiKey) }));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+export async function createProduct(apiKey: string, storeId: string, input: ProductInput) {
+	const res = await reach(() =>
+		api.stores[':storeId'].products.$post({ param: { storeId }, json: input }, { headers: token(apiKey) })
+	);
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+export async function updateProduct(apiKey: string, storeId: string, productId: string, input: ProductInput) {
+	const res = await reach(() =>
+		api.stores[':storeId'].products[':productId'].$put({ param: { storeId, productId }, json: input }, { headers: token(apiKey) })
+	);
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+export async function deleteProduct(apiKey: string, storeId: string, productId: string): Promise<void> {
+	const res = await reach(() =>
+		api.stores[':storeId'].products[':productId'].$delete({ param: { storeId, productId } }, { headers: token(apiKey) })
+	);
+	if (!res.ok) throw await failureFrom(res);
+}
+
+/**
+ * Creates a sale's invoice. `idempotencyKey` is the sale attempt's: a retry or a double click
+ * sends the same key and the same body, so the server creates one invoice and replays it.
+ */
+export async function createInvoice(apiKey: string, storeId: string, body: CreateInvoice, idempotencyKey: string) {
+	const res = await reach(() =>
+		api.stores[':storeId'].invoices.$post(
+			{ param: { storeId }, json: body },
+			{ headers: { ...token(apiKey), 'idempotency-key': idempotencyKey } }
+		)
+	);
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+/** The public view of an invoice (no key): what the QR screen and the customer's page show. */
+export async function getCheckout(invoiceId: string) {
+	const res = await reach(() => api.checkout[':invoiceId'].$get({ param: { invoiceId } }));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+/** The WebSocket address that pushes an invoice's changes (same origin, ws: or wss:). */
+export function checkoutLiveUrl(invoiceId: string): string {
+	const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+	return `${scheme}//${location.host}/api/v1/checkout/${encodeURIComponent(invoiceId)}/live`;
+}
+
+/** The simulated node's test wallet pays an invoice (test mode only); `amount` in sats. */
+export async function payWithTestWallet(
+	apiKey: string,
+	storeId: string,
+	payment: { destination: string; amount?: string; late?: boolean }
+) {
+	const res = await reach(() =>
+		api.stores[':storeId'].node['simulate-payment'].$post(
+			{ param: { storeId }, json: { destination: payment.destination, amount: payment.amount, late: payment.late ?? false } },
+			{ headers: token(apiKey) }
+		)
+	);
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
+}
+
+export type Store = Awaited<ReturnType<typeof getStore>>;
+export type Product = Awaited<ReturnType<typeof listProducts>>[number];
+export type Checkout = Awaited<ReturnType<typeof getCheckout>>;

@@ -28,6 +28,9 @@ export class SecretsUnavailableError extends Error {
 	}
 }
 
+/** A copy backed by a plain ArrayBuffer, as WebCrypto's BufferSource type asks. */
+const bytes = (view: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(view);
+
 const cache = new Map<string, Promise<SealKey>>();
 
 function deriveKey(material: string): Promise<SealKey> {
@@ -92,9 +95,9 @@ export async function unseal(env: SecretsEnv, sealed: string, context: string): 
 		);
 	}
 	const plaintext = await crypto.subtle.decrypt(
-		{ name: 'AES-GCM', iv: base64urlnopad.decode(iv), additionalData: encoder.encode(context) },
+		{ name: 'AES-GCM', iv: bytes(base64urlnopad.decode(iv)), additionalData: encoder.encode(context) },
 		key.key,
-		base64urlnopad.decode(ciphertext)
+		bytes(base64urlnopad.decode(ciphertext))
 	);
 	return new TextDecoder().decode(plaintext);
 }

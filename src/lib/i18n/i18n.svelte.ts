@@ -13,7 +13,10 @@ export class I18n {
 	readonly locales = LOCALES;
 
 	t = <K extends MessageKey>(key: K, ...params: MessageParams<K>): string =>
-		interpolate(this.#messages[key], params[0] as Record<string, string | number> | undefined);
+		interpolate(
+			this.#messages[key],
+			isolate(params[0] as Record<string, string | number> | undefined, this.locale.dir)
+		);
 
 	/** Reads `?lang=`, the remembered choice and the browser's languages, then applies the result. */
 	async init(url: { readonly searchParams: { get(name: string): string | null } }): Promise<void> {
@@ -43,6 +46,19 @@ export class I18n {
 			}
 		}
 	}
+}
+
+/**
+ * In a right-to-left language each filled-in value (an amount such as "5,516 sats", a product
+ * name) is wrapped in Unicode isolates (FSI … PDI), so its own direction cannot reorder the
+ * sentence around it. Left-to-right text needs none.
+ */
+function isolate(
+	params: Record<string, string | number> | undefined,
+	dir: LocaleInfo['dir']
+): Record<string, string | number> | undefined {
+	if (!params || dir !== 'rtl') return params;
+	return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, `\u2068${value}\u2069`]));
 }
 
 function readStored(): string | null {
