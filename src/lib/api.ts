@@ -68,7 +68,7 @@ export async function getHealth() {
 // ---- the till and the customer's page ----
 
 /** A fetch that never reached the server (offline, DNS, aborted) as an ApiFailure. */
-async function reach<T>(request: () => Promise<T>): Promise<T> {
+export async function reach<T>(request: () => Promise<T>): Promise<T> {
 	try {
 		return await request();
 	} catch (error) {
@@ -84,8 +84,16 @@ function basic(email: string, password: string): { authorization: string } {
 	return { authorization: `Basic ${btoa(binary)}` };
 }
 
-function token(apiKey: string): { authorization: string } {
-	return { authorization: `token ${apiKey}` };
+/** A paired tablet's device token, and the cashier's token once someone entered their PIN. */
+export type TerminalAuth = { readonly terminal: string; readonly cashier: string | null };
+/** How the till authenticates: a store-scoped API key (e-mail sign-in) or a paired terminal. */
+export type TillAuth = string | TerminalAuth;
+
+export function authHeaders(auth: TillAuth): Record<string, string> {
+	if (typeof auth === 'string') return { authorization: `token ${auth}` };
+	const headers: Record<string, string> = { authorization: `Terminal ${auth.terminal}` };
+	if (auth.cashier) headers['x-flashpoint-cashier'] = auth.cashier;
+	return headers;
 }
 
 /** What a till's key may do: sell, read sales, read and edit the items, read the store. */
@@ -117,48 +125,48 @@ export async function createPosKey(email: string, password: string, storeId: str
 
 /** Revokes the key the till signs in with (sign out). */
 export async function revokePosKey(apiKey: string): Promise<void> {
-	const res = await reach(() => api['api-keys'].current.$delete(undefined, { headers: token(apiKey) }));
+	const res = await reach(() => api['api-keys'].current.$delete(undefined, { headers: authHeaders(apiKey) }));
 	if (!res.ok) throw await failureFrom(res);
 }
 
-export async function getStore(apiKey: string, storeId: string) {
-	const res = await reach(() => api.stores[':storeId'].$get({ param: { storeId } }, { headers: token(apiKey) }));
+export async function getStore(auth: TillAuth, storeId: string) {
+	const res = await reach(() => api.stores[':storeId'].$get({ param: { storeId } }, { headers: authHeaders(auth) }));
 	if (res.status === 200) return await res.json();
 	throw await failureFrom(res);
 }
 
 /** The store's node connection; fails with code `node-not-configured` when there is none. */
-export async function getStoreNode(apiKey: string, storeId: string) {
-	const res = await reach(() => api.stores[':storeId'].node.$get({ param: { storeId } }, { headers: token(apiKey) }));
+export async function getStoreNode(auth: TillAuth, storeId: string) {
+	const res = await reach(() => api.stores[':storeId'].node.$get({ param: { storeId } }, { headers: authHeaders(auth) }));
 	if (res.status === 200) return await res.json();
 	throw await failureFrom(res);
 }
 
-export async function listProducts(apiKey: string, storeId: string) {
-	const res = await reach(() => api.stores[':storeId'].products.$get({ param: { storeId } }, { headers: token(apiKey) }));
+export async function listProducts(auth: TillAuth, storeId: string) {
+	const res = await reach(() => api.stores[':storeId'].products.$get({ param: { storeId } }, { headers: authHeaders(auth) }));
 	if (res.status === 200) return await res.json();
 	throw await failureFrom(res);
 }
 
-export async function createProduct(apiKey: string, storeId: string, input: ProductInput) {
+export async function createProduct(auth: TillAuth, storeId: string, input: ProductInput) {
 	const res = await reach(() =>
-		api.stores[':storeId'].products.$post({ param: { storeId }, json: input }, { headers: token(apiKey) })
+		api.stores[':storeId'].products.$post({ param: { storeId }, json: input }, { headers: authHeaders(auth) })
 	);
 	if (res.status === 200) return await res.json();
 	throw await failureFrom(res);
 }
 
-export async function updateProduct(apiKey: string, storeId: string, productId: string, input: ProductInput) {
+export async function updateProduct(auth: TillAuth, storeId: string, productId: string, input: ProductInput) {
 	const res = await reach(() =>
-		api.stores[':storeId'].products[':productId'].$put({ param: { storeId, productId }, json: input }, { headers: token(apiKey) })
+		api.stores[':storeId'].products[':productId'].$put({ param: { storeId, productId }, json: input }, { headers: authHeaders(auth) })
 	);
 	if (res.status === 200) return await res.json();
 	throw await failureFrom(res);
 }
 
-export async function deleteProduct(apiKey: string, storeId: string, productId: string): Promise<void> {
+export async function deleteProduct(auth: TillAuth, storeId: string, productId: string): Promise<void> {
 	const res = await reach(() =>
-		api.stores[':storeId'].products[':productId'].$delete({ param: { storeId, productId } }, { headers: token(apiKey) })
+		api.stores[':storeId'].products[':productId'].$delete({ param: { storeId, productId } }, { headers: authHeaders(auth) })
 	);
 	if (!res.ok) throw await failureFrom(res);
 }
@@ -167,11 +175,11 @@ export async function deleteProduct(apiKey: string, storeId: string, productId: 
  * Creates a sale's invoice. `idempotencyKey` is the sale attempt's: a retry or a double click
  * sends the same key and the same body, so the server creates one invoice and replays it.
  */
-export async function createInvoice(apiKey: string, storeId: string, body: CreateInvoice, idempotencyKey: string) {
+export async function createInvoice(auth: TillAuth, storeId: string, body: CreateInvoice, idempotencyKey: string) {
 	const res = await reach(() =>
 		api.stores[':storeId'].invoices.$post(
 			{ param: { storeId }, json: body },
-			{ headers: { ...token(apiKey), 'idempotency-key': idempotencyKey } }
+			{ headers: { ...authHeaders(auth), 'idempotency-key': idempotencyKey } }
 		)
 	);
 	if (res.status === 200) return await res.json();
@@ -193,14 +201,14 @@ export function checkoutLiveUrl(invoiceId: string): string {
 
 /** The simulated node's test wallet pays an invoice (test mode only); `amount` in sats. */
 export async function payWithTestWallet(
-	apiKey: string,
+	auth: TillAuth,
 	storeId: string,
 	payment: { destination: string; amount?: string; late?: boolean }
 ) {
 	const res = await reach(() =>
 		api.stores[':storeId'].node['simulate-payment'].$post(
 			{ param: { storeId }, json: { destination: payment.destination, amount: payment.amount, late: payment.late ?? false } },
-			{ headers: token(apiKey) }
+			{ headers: authHeaders(auth) }
 		)
 	);
 	if (res.status === 200) return await res.json();

@@ -60,3 +60,14 @@ export async function chargedInvoiceId(page: Page): Promise<string> {
 	expect(id, `customer link ${href}`).toBeTruthy();
 	return id!;
 }
+
+/** Signs in to the merchant app (/m) with an e-mail and password; the demo store is then chosen. */
+export async function signInToMerchant(page: Page, email: string, password: string): Promise<void> {
+	await page.goto('/m');
+	await page.getByTestId('m-email').fill(email);
+	await page.getByTestId('m-password').fill(password);
+	await page.getByTestId('m-submit').click();
+	await expect(page.getByTestId('m-user')).toBeVisible();
+	await page.getByTestId('m-store').selectOption(DEMO.storeId);
+	await expect(page.getByTestId('m-section-today')).toBeVisible();
+}

@@ -46,3 +46,52 @@ export function credentialsFor(storeId: string): PosCredentials | null {
 	const found = readCredentials();
 	return found && found.storeId === storeId ? found : null;
 }
+
+// ---- a paired tablet (terminal mode) ----
+const TERMINAL_KEY = 'flashpoint.terminal';
+const CASHIER_KEY = 'flashpoint.cashier';
+
+/** The device token a pairing code gave this tablet, and the store it sells for. */
+export type TerminalDevice = { readonly token: string; readonly storeId: string; readonly storeName: string; readonly terminalId: string };
+/** Whoever entered their PIN last; kept for this tab only (a reload keeps the cashier, a new tab asks). */
+export type CashierSession = { readonly token: string; readonly userId: string; readonly name: string; readonly role: string };
+
+function readJson(storage: () => Storage, key: string): Record<string, unknown> | null {
+	try {
+		const raw = storage().getItem(key);
+		const value: unknown = raw ? JSON.parse(raw) : null;
+		return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+	} catch {
+		return null;
+	}
+}
+
+function writeJson(storage: () => Storage, key: string, value: object | null): void {
+	try {
+		if (value) storage().setItem(key, JSON.stringify(value));
+		else storage().removeItem(key);
+	} catch {
+		// Storage blocked: the pairing lasts until the page closes.
+	}
+}
+
+const strings = (value: Record<string, unknown> | null, keys: readonly string[]): boolean =>
+	value !== null && keys.every((k) => typeof value[k] === 'string');
+
+export function readTerminalDevice(): TerminalDevice | null {
+	const value = readJson(() => localStorage, TERMINAL_KEY);
+	return strings(value, ['token', 'storeId', 'storeName', 'terminalId']) ? (value as TerminalDevice) : null;
+}
+
+export function saveTerminalDevice(device: TerminalDevice | null): void {
+	writeJson(() => localStorage, TERMINAL_KEY, device);
+}
+
+export function readCashier(): CashierSession | null {
+	const value = readJson(() => sessionStorage, CASHIER_KEY);
+	return strings(value, ['token', 'userId', 'name', 'role']) ? (value as CashierSession) : null;
+}
+
+export function saveCashier(cashier: CashierSession | null): void {
+	writeJson(() => sessionStorage, CASHIER_KEY, cashier);
+}
