@@ -32,6 +32,7 @@ import { hashToken, newPairingCode, newToken } from '../auth/tokens';
 import { randomBase58 } from '../ids';
 import { publicOrigin } from '../origin';
 import { validate } from '../validation';
+import { readSettings } from '../stores/store-data';
 
 const PAIRING_MINUTES = 10;
 export const PIN_ATTEMPTS = 5;
@@ -119,7 +120,15 @@ export const terminalRoutes = new Hono<AppEnv>()
 		return c.json(
 			{
 				terminal: terminal ? view(terminal) : null,
-				store: { id: principal.storeId, name: store?.name ?? '', defaultCurrency: store?.defaultCurrency ?? 'USD', testMode: node?.kind === 'simulated' },
+				store: {
+					id: principal.storeId,
+					name: store?.name ?? '',
+					defaultCurrency: store?.defaultCurrency ?? 'USD',
+					testMode: node?.kind === 'simulated',
+					// What the till needs of the settings, which a cashier's role may not read.
+					tipPercentages: store ? readSettings(store).tipPercentages : [],
+					customTipEnabled: store ? readSettings(store).customTipEnabled : false
+				},
 				cashiers,
 				cashier: principal.kind === 'cashier' ? { userId: principal.userId, role: (await roleOf(db, principal.storeId, principal.userId)) ?? null } : null
 			},

@@ -26,7 +26,13 @@ export type TillStore = Pick<Store, 'name' | 'defaultCurrency' | 'tipPercentages
 export type TillAccess = { readonly auth: TillAuth; readonly storeId: string };
 
 /** A terminal's view of its store, used when the cashier's role may not read the settings. */
-export type TerminalStoreHint = { readonly name: string; readonly defaultCurrency: string; readonly testMode: boolean };
+export type TerminalStoreHint = {
+	readonly name: string;
+	readonly defaultCurrency: string;
+	readonly testMode: boolean;
+	readonly tipPercentages?: readonly number[];
+	readonly customTipEnabled?: boolean;
+};
 
 export class PosSession {
 	credentials = $state.raw<PosCredentials | null>(null);
@@ -93,7 +99,7 @@ export class PosSession {
 			if (!hint || asFailure(error).status !== 403) throw error;
 			// A cashier's role cannot read the settings: sell with what the terminal knows.
 			this.canEditItems = false;
-			return { ...hint, tipPercentages: [10, 15, 20], customTipEnabled: true };
+			return { ...hint, tipPercentages: [...(hint.tipPercentages ?? [])], customTipEnabled: hint.customTipEnabled ?? false };
 		}
 	}
 
