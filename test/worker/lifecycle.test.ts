@@ -50,6 +50,12 @@ describe('expiry', () => {
 		const f = await createStore();
 		const invoice = await createInvoice(f, { amount: '100', currency: 'SATS' });
 		const hub = env.STORE_HUB.getByName(f.storeId);
+		// Nobody looks at it yet: not polled (the cron covers it).
+		expect(await hub.watching()).not.toContain(invoice.id);
+		const ctx = createExecutionContext();
+		const res = await worker.fetch(new Request(`${BASE}/checkout/${invoice.id}/live`, { headers: { upgrade: 'websocket' } }), env, ctx);
+		await waitOnExecutionContext(ctx);
+		res.webSocket!.accept();
 		expect(await hub.watching()).toContain(invoice.id);
 		// Let the invoice's time run out (as if its 15 minutes had passed), then let the alarm run.
 		await env.DB.prepare('update invoices set expires_at = ?, monitoring_expires_at = ? where id = ?')
@@ -57,6 +63,7 @@ describe('expiry', () => {
 			.run();
 		expect(await runDurableObjectAlarm(hub)).toBe(true);
 		expect((await statusOf(invoice.id))!.status).toBe('Expired');
+		res.webSocket!.close();
 	});
 
 	it('marks a payment after expiry PaidLate and leaves the invoice Expired for the merchant to decide', async () => {

@@ -1,4 +1,4 @@
-// Pushes an invoice's public view to its store's live hub, and asks the hub to watch an invoice.
+// Pushes an invoice's public view to its store's live hub.
 import { database } from '../db/client';
 import { listInvoicePayments, type InvoiceRow } from '../data/invoices';
 import { findStore } from '../data/stores';
@@ -17,8 +17,4 @@ export async function publishInvoice(env: WorkerEnv, row: InvoiceRow, hub?: Stor
 	const view = toCheckoutView(row, store?.name ?? '', await listInvoicePayments(db, row.id), Date.now());
 	if (hub) await hub.publish(view);
 	else await hubOf(env, row.storeId).publish(view);
-}
-
-export async function watchInvoice(env: WorkerEnv, row: InvoiceRow): Promise<void> {
-	await hubOf(env, row.storeId).watch(row.id, row.monitoringExpiresAt);
 }

@@ -1,8 +1,9 @@
 // One Durable Object per store: it pushes invoice changes to the screens watching them (the
-// POS and the customer's page) over hibernating WebSockets, and while an invoice is open it asks
-// the node about it on an alarm (every second at first, then every ten), so a payment shows
-// within a second even from a node that pushes nothing. D1 stays the system of record: a message
-// is the invoice's public view at that moment, and a reconnecting screen re-reads it over HTTP.
+// POS and the customer's page) over hibernating WebSockets, and while a screen shows an open
+// invoice it asks the node about it on an alarm (every second at first, then every ten), so a
+// payment shows within a second even from a node that pushes nothing. Invoices nobody is looking
+// at are left to the minute cron. D1 stays the system of record: a message is the invoice's
+// public view at that moment, and a reconnecting screen re-reads it over HTTP.
 import { DurableObject } from 'cloudflare:workers';
 import { webhookFetcher } from '../webhooks/outbound';
 import type { CheckoutView } from '../contract/invoices';
@@ -37,6 +38,8 @@ export class StoreHub extends DurableObject<WorkerEnv> {
 		this.ctx.acceptWebSocket(server, invoiceId ? [`invoice:${invoiceId}`] : ['store']);
 		const hello: LiveMessage = { type: 'hello', invoiceId };
 		server.send(JSON.stringify(hello));
+		const until = Number(request.headers.get('x-flashpoint-watch-until'));
+		if (invoiceId && until > Date.now()) await this.watch(invoiceId, until);
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
@@ -76,6 +79,11 @@ export class StoreHub extends DurableObject<WorkerEnv> {
 		let anyChange = false;
 		for (const [key, watch] of watches) {
 			const invoiceId = key.slice(6);
+			if (this.ctx.getWebSockets(`invoice:${invoiceId}`).length === 0) {
+				// Nobody is looking any more: the cron keeps it up to date from here.
+				await this.ctx.storage.delete(key);
+				continue;
+			}
 			try {
 				const result = await syncInvoice(this.env, invoiceId);
 				if (result?.changed) {

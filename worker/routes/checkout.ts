@@ -12,6 +12,9 @@ import { toCheckoutView } from '../invoices/greenfield';
 import { syncInvoice } from '../invoices/sync';
 import { hubOf } from '../live/publish';
 
+/** A Lightning payment can arrive a little after expiry (a slow route); watch that long after. */
+const WATCH_AFTER_EXPIRY_MS = 10 * 60_000;
+
 export const checkoutRoutes = new Hono<AppEnv>()
 	.get('/checkout/:invoiceId', publicRoute, async (c) => {
 		const db = database(c.env.DB);
@@ -31,5 +34,7 @@ export const checkoutRoutes = new Hono<AppEnv>()
 		if (!row) throw new ApiError('invoice-not-found', 'This invoice does not exist; check the link.');
 		const headers = new Headers(c.req.raw.headers);
 		headers.set('x-flashpoint-invoice', row.id);
+		// Watched (the node polled every second) while a screen shows it and it can still be paid.
+		if (row.closedAt === null) headers.set('x-flashpoint-watch-until', String(Math.min(row.monitoringExpiresAt, row.expiresAt + WATCH_AFTER_EXPIRY_MS)));
 		return hubOf(c.env, row.storeId).fetch(new Request(c.req.raw.url, { headers }));
 	});

@@ -18,7 +18,7 @@ import { principalLabel, principalScope } from '../auth/principal';
 import { createInvoice } from '../invoices/create';
 import { toInvoiceData } from '../invoices/greenfield';
 import { stateOf } from '../invoices/sync';
-import { publishInvoice, watchInvoice } from '../live/publish';
+import { publishInvoice } from '../live/publish';
 import { publicOrigin } from '../origin';
 import { readSettings } from '../stores/store-data';
 import { validate } from '../validation';
@@ -99,7 +99,6 @@ export const invoiceRoutes = new Hono<AppEnv>()
 			store,
 			c.req.valid('json')
 		);
-		background(c, watchInvoice(c.env, row));
 		background(c, sendDueWebhooks(c.env, Date.now, webhookFetcher()));
 		return c.json(toInvoiceData(row, publicOrigin(c)), 200);
 	})
