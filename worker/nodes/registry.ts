@@ -1,63 +1,282 @@
-// Which node a store relays to: reads the sealed connection settings and builds the adapter.
+// Which node a store relays to: seals the connection settings at rest (worker/secrets/seal.ts),
+// opens them again and builds the adapter (simulated, LND, Core Lightning, LNbits, BTCPay Server,
+// Nostr Wallet Connect). Everything a node adapter fetches goes through one door,
+// `nodeFetcher()`: the platform's fetch in production, a fake node in tests (`useNodeFetcher`,
+// like the webhook door in worker/webhooks/outbound.ts).
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { NodeSettings } from '../contract/nodes';
 import { database } from '../db/client';
 import { findStoreNode, upsertStoreNode } from '../data/stores';
-import type { WorkerEnv } from '../env';
-import { ApiError } from '../errors';
+import { isProduction, type WorkerEnv } from '../env';
+import { ApiError, ValidationError } from '../errors';
 import { newNodePrivateKey } from '../lightning/bolt11';
 import { seal, unseal } from '../secrets/seal';
+import { createBtcpayAdapter, type BtcpayConfig } from './btcpay';
+import { ClnNode, type ClnConfig } from './cln';
+import { NodeHttpError, type NodeDeps, type NodeFetch } from './http';
+import { LndNode, type LndConfig } from './lnd';
+import { LnbitsNode, type LnbitsConfig } from './lnbits';
+import { createNwcAdapter, parseNwcConnectionString, type NwcConfig } from './nwc';
 import { SimulatedNode, type SimulatedConfig } from './simulated';
-import type { NodeAdapter } from './types';
+import { NodeError, type NodeAdapter, type NodeInfo } from './types';
+import { checkNodeUrl } from './url-policy';
 
-type StoredConfig = SimulatedConfig;
+/** What the node said about itself when it was connected (shown when it does not answer now). */
+export type ObservedNode = {
+	nodeId: string;
+	network: NodeInfo['network'] | null;
+	alias: string;
+	at: number;
+};
+
+/** The node's network, or null when it cannot tell (LNbits before its first invoice). */
+export function networkOf(info: NodeInfo & { networkKnown?: boolean }): NodeInfo['network'] | null {
+	return info.networkKnown === false ? null : info.network;
+}
+
+const observe = (info: NodeInfo, now: number): ObservedNode => ({
+	nodeId: info.nodeId,
+	network: networkOf(info),
+	alias: info.alias,
+	at: now
+});
+
+type StoredBtcpay = { kind: 'btcpay' } & BtcpayConfig;
+type StoredNwc = { kind: 'nwc'; connection: NwcConfig };
+type KindConfig = SimulatedConfig | LndConfig | ClnConfig | LnbitsConfig | StoredBtcpay | StoredNwc;
+
+/**
+ * The sealed JSON. Secrets that identify the store's node-side records outlive a switch of
+ * kind: the simulated node's key (its invoices stay verifiable) and the LND label secret (a
+ * creation retried after reconnecting still finds its invoice).
+ */
+type StoredConfig = KindConfig & {
+	privateKey?: string;
+	labelSecret?: string;
+	observed?: ObservedNode | null;
+};
 
 const sealContext = (storeId: string) => `store-node:${storeId}`;
 
+let currentFetch: NodeFetch = (request) => fetch(request);
+
+/** The fetch every node adapter uses. */
+export function nodeFetcher(): NodeFetch {
+	return (request) => currentFetch(request);
+}
+
+/** Replaces the door (tests: a fake node); returns a function that puts the previous one back. */
+export function useNodeFetcher(fetcher: NodeFetch): () => void {
+	const previous = currentFetch;
+	currentFetch = fetcher;
+	return () => {
+		currentFetch = previous;
+	};
+}
+
+const nodeDeps = (): NodeDeps => ({ fetch: nodeFetcher(), now: Date.now });
+
 /** The simulated node is on by default in development and off in production. */
-export function simulatedNodeEnabled(env: Pick<WorkerEnv, 'ENVIRONMENT'> & { SIMULATED_NODE?: string }): boolean {
+export function simulatedNodeEnabled(
+	env: Pick<WorkerEnv, 'ENVIRONMENT'> & { SIMULATED_NODE?: string }
+): boolean {
 	if (env.SIMULATED_NODE === 'on') return true;
 	if (env.SIMULATED_NODE === 'off') return false;
 	return env.ENVIRONMENT !== 'production';
 }
 
-export async function connectNode(env: WorkerEnv, storeId: string, settings: NodeSettings, now: number): Promise<void> {
-	if (settings.kind === 'simulated' && !simulatedNodeEnabled(env)) {
-		throw new ApiError(
-			'bad-request',
-			'The simulated node is turned off on this deployment; connect your own node, or set SIMULATED_NODE=on for a test deployment.'
-		);
-	}
-	const db = database(env.DB);
-	const existing = await findStoreNode(db, storeId);
-	// Reconnecting the simulated node keeps its key, so invoices it issued stay verifiable.
-	let config: StoredConfig;
-	if (existing?.kind === 'simulated') {
-		config = JSON.parse(await unseal(env, existing.sealedConfig, sealContext(storeId))) as StoredConfig;
-	} else {
-		config = { kind: 'simulated', privateKey: bytesToHex(newNodePrivateKey()) };
-	}
-	await upsertStoreNode(db, {
+async function readStored(env: WorkerEnv, storeId: string, sealed: string): Promise<StoredConfig> {
+	return JSON.parse(await unseal(env, sealed, sealContext(storeId))) as StoredConfig;
+}
+
+async function writeStored(env: WorkerEnv, storeId: string, config: StoredConfig, now: number) {
+	await upsertStoreNode(database(env.DB), {
 		storeId,
-		kind: settings.kind,
+		kind: config.kind,
 		sealedConfig: await seal(env, JSON.stringify(config), sealContext(storeId)),
 		updatedAt: now
 	});
 }
 
+/** A connection string that does not parse is a 422 on `connectionString`, saying why. */
+function parsedNwc(text: string): NwcConfig {
+	try {
+		return parseNwcConnectionString(text);
+	} catch (error) {
+		if (error instanceof NodeError) {
+			throw new ValidationError([{ path: 'connectionString', message: error.message }]);
+		}
+		throw error;
+	}
+}
+
+/** Refuses a node address Workers cannot reach, as a 422 on `url`. */
+function checkedUrl(env: WorkerEnv, url: string): string {
+	const check = checkNodeUrl(url, { production: isProduction(env) });
+	if (!check.ok) throw new ValidationError([{ path: 'url', message: check.message }]);
+	return check.url;
+}
+
+function kindConfig(env: WorkerEnv, settings: Exclude<NodeSettings, { kind: 'simulated' }>) {
+	switch (settings.kind) {
+		case 'lnd':
+			return {
+				kind: 'lnd',
+				url: checkedUrl(env, settings.url),
+				macaroon: settings.macaroon
+			} as const;
+		case 'cln':
+			return { kind: 'cln', url: checkedUrl(env, settings.url), rune: settings.rune } as const;
+		case 'lnbits':
+			return {
+				kind: 'lnbits',
+				url: checkedUrl(env, settings.url),
+				invoiceKey: settings.invoiceKey,
+				adminKey: settings.adminKey ?? null
+			} as const;
+		case 'btcpay':
+			return {
+				kind: 'btcpay',
+				url: checkedUrl(env, settings.url),
+				apiKey: settings.apiKey,
+				storeId: settings.storeId
+			} as const;
+		case 'nwc':
+			return { kind: 'nwc', connection: parsedNwc(settings.connectionString) } as const;
+	}
+}
+
+export type ConnectResult = { info: NodeInfo | null; error: Error | null };
+
+/**
+ * Stores the settings (sealed) and asks the node who it is. The settings are stored even when
+ * the node does not answer, so a merchant can save first and fix the node after; the answer (or
+ * the error) comes back for the response.
+ */
+export async function connectNode(
+	env: WorkerEnv,
+	storeId: string,
+	settings: NodeSettings,
+	now: number
+): Promise<ConnectResult> {
+	if (settings.kind === 'simulated' && !simulatedNodeEnabled(env)) {
+		throw new ApiError(
+			'bad-request',
+			'The simulated node is turned off on this deployment; connect your own node, or set' +
+				' SIMULATED_NODE=on for a test deployment.'
+		);
+	}
+	const existing = await findStoreNode(database(env.DB), storeId);
+	const previous = existing ? await readStored(env, storeId, existing.sealedConfig) : null;
+	const kept = {
+		privateKey: previous?.privateKey,
+		labelSecret: previous?.labelSecret ?? bytesToHex(crypto.getRandomValues(new Uint8Array(32)))
+	};
+	const simulatedKey = () => kept.privateKey ?? bytesToHex(newNodePrivateKey());
+	const config: StoredConfig =
+		settings.kind === 'simulated'
+			? { kind: 'simulated', ...kept, privateKey: simulatedKey() }
+			: { ...kindConfig(env, settings), ...kept };
+	let info: NodeInfo | null = null;
+	let error: Error | null = null;
+	try {
+		info = await adapterFor(env, storeId, config).info();
+		config.observed = observe(info, now);
+	} catch (caught) {
+		error = caught instanceof Error ? caught : new Error(String(caught));
+		// Still the same node (new credentials, say): what it said last time still describes it.
+		const same = previous?.kind === config.kind && urlOf(previous) === urlOf(config);
+		config.observed = same ? (previous?.observed ?? null) : null;
+	}
+	await writeStored(env, storeId, config, now);
+	return { info, error };
+}
+
+/** Where the node is reached (an NWC wallet: its first relay); null for the simulated node. */
+function urlOf(config: StoredConfig): string | null {
+	if ('url' in config) return config.url;
+	return config.kind === 'nwc' ? (config.connection.relays[0] ?? null) : null;
+}
+
+/** The stored settings without credentials, for GET and the connection test. */
+export type NodeSummary = {
+	kind: StoredConfig['kind'];
+	url: string | null;
+	observed: ObservedNode | null;
+	updatedAt: number;
+};
+
+export async function nodeSummary(env: WorkerEnv, storeId: string): Promise<NodeSummary | null> {
+	const row = await findStoreNode(database(env.DB), storeId);
+	if (!row) return null;
+	const config = await readStored(env, storeId, row.sealedConfig);
+	return {
+		kind: config.kind,
+		url: urlOf(config),
+		observed: config.observed ?? null,
+		updatedAt: row.updatedAt
+	};
+}
+
+/** A node this deployment cannot use as stored (e.g. http://127.0.0.1 in production). */
+function refusedNode(kind: NodeAdapter['kind'], message: string): NodeAdapter {
+	const refuse = async (): Promise<never> => {
+		throw new NodeHttpError('node-misconfigured', 'refusal', message);
+	};
+	return {
+		kind,
+		createInvoice: refuse,
+		lookupInvoice: refuse,
+		payInvoice: refuse,
+		lookupPayment: refuse,
+		balance: refuse,
+		info: refuse
+	};
+}
+
+/** Builds an adapter whose factory may refuse its settings; the refusal then answers every call. */
+function guarded(kind: NodeAdapter['kind'], build: () => NodeAdapter): NodeAdapter {
+	try {
+		return build();
+	} catch (error) {
+		if (error instanceof NodeError) return refusedNode(kind, error.message);
+		throw error;
+	}
+}
+
+function adapterFor(env: WorkerEnv, storeId: string, config: StoredConfig): NodeAdapter {
+	if (config.kind === 'simulated') return new SimulatedNode(database(env.DB), storeId, config);
+	// NWC needs no inbound address: the worker reaches the wallet through its relay.
+	if (config.kind === 'nwc') {
+		return guarded('nwc', () => createNwcAdapter(config.connection, nodeDeps()));
+	}
+	const check = checkNodeUrl(config.url, { production: isProduction(env) });
+	if (!check.ok) return refusedNode(config.kind, check.message);
+	switch (config.kind) {
+		case 'lnd':
+			return new LndNode(config, nodeDeps());
+		case 'cln':
+			return new ClnNode(config, nodeDeps());
+		case 'lnbits':
+			return new LnbitsNode(config, nodeDeps());
+		case 'btcpay': {
+			const { url, apiKey, storeId: btcpayStore } = config;
+			return guarded('btcpay', () =>
+				createBtcpayAdapter({ url, apiKey, storeId: btcpayStore }, nodeDeps())
+			);
+		}
+	}
+}
+
 /** The store's node, or a clear error when none is connected. */
 export async function nodeFor(env: WorkerEnv, storeId: string): Promise<NodeAdapter> {
-	const db = database(env.DB);
-	const row = await findStoreNode(db, storeId);
+	const row = await findStoreNode(database(env.DB), storeId);
 	if (!row) {
 		throw new ApiError(
 			'node-not-configured',
-			'This store has no Lightning node yet; connect one in the store settings (or the simulated node to try things out).'
+			'This store has no Lightning node yet; connect one in the store settings (or the simulated' +
+				' node to try things out).'
 		);
 	}
-	const config = JSON.parse(await unseal(env, row.sealedConfig, sealContext(storeId))) as StoredConfig;
-	switch (config.kind) {
-		case 'simulated':
-			return new SimulatedNode(db, storeId, config);
-	}
+	return adapterFor(env, storeId, await readStored(env, storeId, row.sealedConfig));
 }

@@ -1,0 +1,501 @@
+// A fake BTCPay Server answering Greenfield's store-level Lightning API, as a `fetch` function.
+// Every request is checked against the facts copied from the OpenAPI description
+// (test/fixtures/nodes/btcpay/greenfield-lightning.json): method, path, `Authorization: token`,
+// body field names and types. A request that does not fit is recorded in `violations`, so tests
+// assert there are none. Every answer is built from the described schemas only. Behind it sits a
+// node with a BTCPayServer.Lightning personality (LND or Core Lightning invoice ids) that can
+// lose invoices, misreport them, go down, hang, or pay slowly.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { base58 } from '@scure/base';
+import {
+	decodeInvoice,
+	encodeInvoice,
+	newNodePrivateKey,
+	nodeKeyFromPrivateKey
+} from '../../../worker/lightning/bolt11';
+import spec from '../../fixtures/nodes/btcpay/greenfield-lightning.json';
+import type { FakeLightning } from './nwc-relay';
+
+type Operation = (typeof spec.operations)[keyof typeof spec.operations];
+type SchemaName = keyof typeof spec.schemas;
+type OperationId = keyof typeof spec.notes.permissionsEnforcedByCode;
+
+export type RecordedRequest = {
+	operationId: string;
+	method: string;
+	path: string;
+	headers: Record<string, string>;
+	body: Record<string, unknown> | null;
+};
+
+/** What the node does with the next pay call. */
+export type PayOutcome =
+	| 'complete'
+	/** 202: still in flight at the send timeout; `completePending()` finishes it. */
+	| 'pending'
+	/** 202 with `status: Unknown` and no data (PayResult.Unknown). */
+	| 'unknown'
+	| 'no-route'
+	| 'generic-error'
+	/** 400 generic-error although the node is still paying (CLN "in progress"). */
+	| 'generic-error-in-flight'
+	/** Pays, then never answers the HTTP request. */
+	| 'hang-after-paying';
+
+type Invoice = {
+	id: string;
+	paymentHash: string;
+	bolt11: string;
+	preimage: string;
+	amountMsat: bigint;
+	expiresAt: number;
+	paidAt: number | null;
+	amountReceivedMsat: bigint;
+};
+
+type Payment = {
+	paymentHash: string;
+	bolt11: string;
+	status: 'Pending' | 'Complete' | 'Failed';
+	amountMsat: bigint;
+	feeMsat: bigint;
+	preimage: string | null;
+	createdAt: number;
+};
+
+export type FakeGreenfieldOptions = {
+	apiKey?: string;
+	storeId?: string;
+	/** Permissions of the API key (store-scoped ones may carry `:storeId`). */
+	permissions?: string[];
+	/** LND: id = payment hash; CLN: id = random label (found by hash through the fallback). */
+	invoiceIds?: 'payment-hash' | 'cln-label';
+	/** Older LND clients left `paymentHash` out of LightningInvoiceData. */
+	omitPaymentHash?: boolean;
+	now?: () => number;
+	/** Invoices the node can pay (by preimage). */
+	network?: FakeLightning;
+	feeMsat?: bigint;
+};
+
+const ALL_PERMISSIONS = [
+	'btcpay.store.cancreatelightninginvoice',
+	'btcpay.store.canviewlightninginvoice',
+	'btcpay.store.canuselightningnode'
+];
+
+function json(status: number, body: unknown): Response {
+	return new Response(body === undefined ? null : JSON.stringify(body), {
+		status,
+		headers: { 'content-type': 'application/json' }
+	});
+}
+
+/** Greenfield's ProblemDetails answer. */
+function problem(status: number, code: string, message: string): Response {
+	return json(status, { code, message });
+}
+
+const NO_ROUTE = 'Impossible to find a route to the peer';
+
+export class FakeGreenfield {
+	readonly requests: RecordedRequest[] = [];
+	readonly violations: string[] = [];
+	readonly invoices = new Map<string, Invoice>();
+	readonly payments = new Map<string, Payment>();
+	/** Every pay call that reached the node, by hash. */
+	readonly payCalls: string[] = [];
+	/** 503 lightning-node-unavailable for every call while true. */
+	nodeDown = false;
+	/** Answers this status (with a ProblemDetails body) for every call while set. */
+	forcedStatus: number | null = null;
+	/** Never answers (until the caller aborts) while true. */
+	hang = false;
+	/** Store has no Lightning node configured (404 lightning-not-configured). */
+	lightningConfigured = true;
+	/** Outcomes for the next pay calls, in order; then `complete`. */
+	readonly payOutcomes: PayOutcome[] = [];
+	/** Misreports of invoices, by payment hash. */
+	readonly tampered = new Map<string, { amountMsat?: bigint; paymentHash?: string }>();
+	private readonly apiKey: string;
+	private readonly storeId: string;
+	private readonly permissions: string[];
+	private readonly invoiceIds: 'payment-hash' | 'cln-label';
+	private readonly omitPaymentHash: boolean;
+	private readonly now: () => number;
+	private readonly network: FakeLightning | null;
+	private readonly feeMsat: bigint;
+	private readonly nodeKey = newNodePrivateKey();
+
+	constructor(options: FakeGreenfieldOptions = {}) {
+		this.apiKey = options.apiKey ?? 'test-api-key';
+		this.storeId = options.storeId ?? 'Store1';
+		this.permissions = options.permissions ?? ALL_PERMISSIONS;
+		this.invoiceIds = options.invoiceIds ?? 'payment-hash';
+		this.omitPaymentHash = options.omitPaymentHash ?? false;
+		this.now = options.now ?? Date.now;
+		this.network = options.network ?? null;
+		this.feeMsat = options.feeMsat ?? 2_000n;
+	}
+
+	get nodeId(): string {
+		return nodeKeyFromPrivateKey(this.nodeKey);
+	}
+
+	/** The `fetch` to give the adapter. */
+	fetch = async (request: Request): Promise<Response> => {
+		if (this.hang) return this.never(request);
+		const url = new URL(request.url);
+		const match = this.route(request.method, url.pathname);
+		if (!match) {
+			this.violations.push(`${request.method} ${url.pathname} is not a described operation`);
+			return json(404, undefined);
+		}
+		const { operation, params } = match;
+		const id = operation.operationId;
+		const headers: Record<string, string> = {};
+		request.headers.forEach((value, key) => {
+			headers[key] = value;
+		});
+		let body: Record<string, unknown> | null = null;
+		if (request.method === 'POST') {
+			if (!(headers['content-type'] ?? '').startsWith('application/json')) {
+				this.violations.push(`${id}: body is not sent as application/json`);
+			}
+			try {
+				body = (await request.json()) as Record<string, unknown>;
+			} catch {
+				this.violations.push(`${id}: body is not JSON`);
+				return problem(400, 'invalid-json', 'fake: body is not JSON');
+			}
+			if ('requestSchema' in operation) {
+				this.checkBody(id, operation.requestSchema as SchemaName, body);
+			}
+		}
+		const path = url.pathname;
+		this.requests.push({ operationId: id, method: request.method, path, headers, body });
+
+		// Authentication (Greenfield: `Authorization: token <apikey>`), then the permission the
+		// controller enforces (not always the one the description documents).
+		if (headers.authorization !== spec.authorizationHeader.replace('{apiKey}', this.apiKey)) {
+			const message = 'Authentication is required for accessing this endpoint';
+			return problem(401, 'unauthenticated', message);
+		}
+		const permission = spec.notes.permissionsEnforcedByCode[id as OperationId];
+		if (!this.hasPermission(permission)) {
+			const message =
+				`Insufficient API Permissions. Please use an API key with permission "${permission}".`;
+			return problem(403, 'missing-permission', message);
+		}
+		if (params.storeId !== this.storeId) return problem(403, 'missing-permission', 'store');
+		if (params.cryptoCode !== spec.cryptoCode) {
+			const message = "This crypto code isn't set up in this BTCPay Server instance";
+			return problem(404, 'unknown-cryptocode', message);
+		}
+		if (this.forcedStatus !== null) return problem(this.forcedStatus, 'fake', 'forced');
+		if (!this.lightningConfigured) {
+			return problem(404, 'lightning-not-configured', 'The lightning node is not set up');
+		}
+		if (this.nodeDown) {
+			const message = 'The lightning node is unavailable (SocketException: Connection refused)';
+			return problem(503, 'lightning-node-unavailable', message);
+		}
+
+		switch (id) {
+			case 'StoreLightningNodeApi_CreateInvoice':
+				return this.createInvoice(body ?? {});
+			case 'StoreLightningNodeApi_GetInvoice':
+				return this.getInvoice(params.id ?? '');
+			case 'StoreLightningNodeApi_PayInvoice':
+				return this.pay(body ?? {}, request);
+			case 'StoreLightningNodeApi_GetPayment':
+				return this.getPayment(params.paymentHash ?? '');
+			case 'StoreLightningNodeApi_GetInfo':
+				return json(
+					200,
+					this.answer('LightningNodeInformationData', {
+						nodeURIs: [`${this.nodeId}@node.btcpay.test:9735`],
+						blockHeight: 850_000,
+						alias: 'fake btcpay node',
+						color: '#51b13e',
+						version: '0.21.2-beta',
+						peersCount: 3,
+						activeChannelsCount: 2,
+						inactiveChannelsCount: 0,
+						pendingChannelsCount: 0
+					})
+				);
+			case 'StoreLightningNodeApi_GetBalance': {
+				const offchain = { opening: '0', local: '42000000', remote: '58000000', closing: '0' };
+				return json(
+					200,
+					this.answer('LightningNodeBalanceData', {
+						onchain: { confirmed: '150000', unconfirmed: '0', reserved: '0' },
+						offchain: this.answer('OffchainBalanceData', offchain)
+					})
+				);
+			}
+			default:
+				return json(500, undefined);
+		}
+	};
+
+	// -- controls ----------------------------------------------------------------------------
+
+	/** A payer pays one of the node's invoices (possibly more than asked). */
+	settle(paymentHash: string, amountMsat?: bigint, at = this.now()): void {
+		const invoice = [...this.invoices.values()].find((i) => i.paymentHash === paymentHash);
+		if (!invoice) throw new Error('no such invoice');
+		invoice.paidAt = Math.floor(at / 1000);
+		invoice.amountReceivedMsat = amountMsat ?? invoice.amountMsat;
+	}
+
+	/** The node forgets an invoice (a wiped or restored node). */
+	lose(paymentHash: string): void {
+		for (const [id, invoice] of this.invoices) {
+			if (invoice.paymentHash === paymentHash) this.invoices.delete(id);
+		}
+	}
+
+	/** Finishes every payment still in flight. */
+	completePending(): void {
+		for (const payment of this.payments.values()) {
+			if (payment.status === 'Pending') this.complete(payment);
+		}
+	}
+
+	/** Requests for one operation, in order. */
+	calls(operationId: string): RecordedRequest[] {
+		return this.requests.filter((r) => r.operationId === operationId);
+	}
+
+	// -- operations --------------------------------------------------------------------------
+
+	private createInvoice(body: Record<string, unknown>): Response {
+		const digits = typeof body.amount === 'string' && /^\d+$/.test(body.amount);
+		const amount = digits ? BigInt(body.amount as string) : null;
+		const expiry = typeof body.expiry === 'number' ? body.expiry : 0;
+		const problems = [];
+		if (amount === null) {
+			problems.push({ path: 'amount', message: 'Amount should be more or equals to 0' });
+		}
+		if (expiry <= 0) problems.push({ path: 'expiry', message: 'Expiry should be more than 0' });
+		if (problems.length > 0) return json(spec.notes.validationStatus, problems);
+		const preimage = crypto.getRandomValues(new Uint8Array(32));
+		const paymentHash = bytesToHex(sha256(preimage));
+		const timestamp = Math.floor(this.now() / 1000);
+		const bolt11 = encodeInvoice({
+			network: 'regtest',
+			amountMsat: amount ?? 0n,
+			paymentHash,
+			paymentSecret: bytesToHex(crypto.getRandomValues(new Uint8Array(32))),
+			description: String(body.description ?? ''),
+			expirySeconds: expiry,
+			timestamp,
+			privateKey: this.nodeKey
+		});
+		const label = base58.encode(crypto.getRandomValues(new Uint8Array(20)));
+		const invoice: Invoice = {
+			id: this.invoiceIds === 'payment-hash' ? paymentHash : label,
+			paymentHash,
+			bolt11,
+			preimage: bytesToHex(preimage),
+			amountMsat: amount ?? 0n,
+			expiresAt: timestamp + expiry,
+			paidAt: null,
+			amountReceivedMsat: 0n
+		};
+		this.invoices.set(invoice.id, invoice);
+		return json(200, this.invoiceData(invoice));
+	}
+
+	/** BTCPayServer.Lightning: by id; for CLN a 64-hex id that is no label is tried as a hash. */
+	private getInvoice(id: string): Response {
+		let invoice = this.invoices.get(id);
+		if (!invoice && this.invoiceIds === 'cln-label' && /^[0-9a-f]{64}$/.test(id)) {
+			invoice = [...this.invoices.values()].find((i) => i.paymentHash === id);
+		}
+		if (!invoice) {
+			const message = 'Impossible to find a lightning invoice with this id';
+			return problem(404, 'invoice-not-found', message);
+		}
+		return json(200, this.invoiceData(invoice));
+	}
+
+	private async pay(body: Record<string, unknown>, request: Request): Promise<Response> {
+		const bolt11 = typeof body.BOLT11 === 'string' ? body.BOLT11 : '';
+		let decoded;
+		try {
+			decoded = decodeInvoice(bolt11);
+		} catch {
+			const invalid = [{ path: 'BOLT11', message: 'The BOLT11 invoice was invalid.' }];
+			return json(spec.notes.validationStatus, invalid);
+		}
+		const hash = decoded.paymentHash;
+		this.payCalls.push(hash);
+		const outcome = this.payOutcomes.shift() ?? 'complete';
+		if (outcome === 'no-route') return problem(400, 'could-not-find-route', NO_ROUTE);
+		if (outcome === 'generic-error') return problem(400, 'generic-error', 'invoice expired');
+		const payment: Payment = {
+			paymentHash: hash,
+			bolt11,
+			status: 'Pending',
+			amountMsat: decoded.amountMsat ?? 0n,
+			feeMsat: this.feeMsat,
+			preimage: null,
+			createdAt: Math.floor(this.now() / 1000)
+		};
+		this.payments.set(hash, payment);
+		if (outcome === 'generic-error-in-flight') {
+			return problem(400, 'generic-error', 'payment in progress');
+		}
+		if (outcome === 'unknown') {
+			return json(202, this.answer('LightningPaymentData', { status: 'Unknown' }));
+		}
+		if (outcome === 'pending') return json(202, this.paymentData(payment));
+		this.complete(payment);
+		if (outcome === 'hang-after-paying') return this.never(request);
+		if (payment.status === 'Failed') return problem(400, 'could-not-find-route', NO_ROUTE);
+		return json(200, this.paymentData(payment));
+	}
+
+	private getPayment(paymentHash: string): Response {
+		const payment = this.payments.get(paymentHash);
+		if (!payment) {
+			const message = 'Impossible to find a lightning payment with this payment hash';
+			return problem(404, 'payment-not-found', message);
+		}
+		return json(200, this.paymentData(payment));
+	}
+
+	// -- helpers -----------------------------------------------------------------------------
+
+	private complete(payment: Payment): void {
+		const preimage = this.network?.preimageOf(payment.paymentHash) ?? null;
+		if (!preimage) {
+			payment.status = 'Failed';
+			return;
+		}
+		payment.status = 'Complete';
+		payment.preimage = preimage;
+	}
+
+	private invoiceData(invoice: Invoice): Record<string, unknown> {
+		const now = Math.floor(this.now() / 1000);
+		let status = 'Unpaid';
+		if (invoice.paidAt !== null) status = 'Paid';
+		else if (invoice.expiresAt < now) status = 'Expired';
+		const tamper = this.tampered.get(invoice.paymentHash) ?? {};
+		const data: Record<string, unknown> = {
+			id: invoice.id,
+			status,
+			BOLT11: invoice.bolt11,
+			paidAt: invoice.paidAt,
+			expiresAt: invoice.expiresAt,
+			amount: (tamper.amountMsat ?? invoice.amountMsat).toString(),
+			amountReceived: invoice.amountReceivedMsat.toString(),
+			paymentHash: tamper.paymentHash ?? invoice.paymentHash,
+			preimage: invoice.paidAt !== null ? invoice.preimage : null,
+			customRecords: null
+		};
+		if (this.omitPaymentHash) delete data.paymentHash;
+		return this.answer('LightningInvoiceData', data);
+	}
+
+	private paymentData(payment: Payment): Record<string, unknown> {
+		return this.answer('LightningPaymentData', {
+			id: payment.paymentHash,
+			status: payment.status,
+			BOLT11: payment.bolt11,
+			paymentHash: payment.paymentHash,
+			preimage: payment.preimage ?? '',
+			createdAt: payment.createdAt,
+			totalAmount: (payment.amountMsat + payment.feeMsat).toString(),
+			feeAmount: payment.feeMsat.toString()
+		});
+	}
+
+	/** Checks an answer against the described schema before it leaves (a bug in the fake). */
+	private answer(name: SchemaName, data: Record<string, unknown>): Record<string, unknown> {
+		const schema = spec.schemas[name];
+		for (const key of Object.keys(data)) {
+			if (!(key in schema.properties)) throw new Error(`fake: ${name} has no property ${key}`);
+		}
+		const status = typeof data.status === 'string' ? data.status : null;
+		const enums: Partial<Record<SchemaName, string[]>> = {
+			LightningInvoiceData: spec.enums.LightningInvoiceStatus,
+			LightningPaymentData: spec.enums.LightningPaymentStatus
+		};
+		const allowed = enums[name];
+		if (allowed && status !== null && !allowed.includes(status)) {
+			throw new Error(`fake: ${name} cannot have status ${status}`);
+		}
+		return data;
+	}
+
+	private checkBody(
+		operationId: string,
+		schemaName: SchemaName,
+		body: Record<string, unknown>
+	): void {
+		const properties: Record<string, { type: string | null; nullable: boolean }> =
+			spec.schemas[schemaName].properties;
+		for (const [key, value] of Object.entries(body)) {
+			const property = properties[key];
+			if (!property) {
+				this.violations.push(`${operationId}: ${schemaName} has no field ${key}`);
+				continue;
+			}
+			if (value === null) {
+				if (!property.nullable) this.violations.push(`${operationId}: ${key} may not be null`);
+				continue;
+			}
+			if (property.type && typeof value !== property.type) {
+				const problem = `${key} should be a ${property.type}, not ${typeof value}`;
+				this.violations.push(`${operationId}: ${problem}`);
+			}
+		}
+	}
+
+	private hasPermission(permission: string): boolean {
+		const scoped = `${permission}:${this.storeId}`;
+		return this.permissions.some((p) => p === permission || p === scoped || p === 'unrestricted');
+	}
+
+	private route(
+		method: string,
+		pathname: string
+	): { operation: Operation; params: Record<string, string> } | null {
+		for (const operation of Object.values(spec.operations) as Operation[]) {
+			if (operation.method !== method) continue;
+			const names: string[] = [];
+			const escaped = operation.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+			const pattern = escaped.replace(/\{(\w+)\}/g, (_, name: string) => {
+				names.push(name);
+				return '([^/]+)';
+			});
+			// A prefix is allowed: BTCPay may be served below a path.
+			const found = new RegExp(`^(?:.*)${pattern}$`).exec(pathname);
+			if (!found) continue;
+			const params: Record<string, string> = {};
+			names.forEach((name, i) => {
+				params[name] = decodeURIComponent(found[i + 1] ?? '');
+			});
+			// `invoices/pay` is its own operation, not GET invoices/{id} with id "pay".
+			if (operation.operationId === 'StoreLightningNodeApi_GetInvoice' && params.id === 'pay') {
+				continue;
+			}
+			return { operation, params };
+		}
+		return null;
+	}
+
+	private never(request: Request): Promise<Response> {
+		return new Promise((_, reject) => {
+			request.signal.addEventListener('abort', () => {
+				reject(new DOMException('The operation was aborted.', 'AbortError'));
+			});
+		});
+	}
+}
