@@ -187,3 +187,8 @@ export async function listStuckCreations(db: Db, startedBefore: number, limit: n
 export async function findInvoiceByPaymentHash(db: Db, storeId: string, paymentHash: string): Promise<InvoiceRow | undefined> {
 	return db.query.invoices.findFirst({ where: and(eq(invoices.storeId, storeId), eq(invoices.paymentHash, paymentHash)) });
 }
+
+/** Notes why the node has not answered a creation yet (the row stays 'creating' for the cron). */
+export async function noteNodeError(db: Db, id: string, error: string): Promise<void> {
+	await db.update(invoices).set({ nodeError: error.slice(0, 500) }).where(and(eq(invoices.id, id), eq(invoices.nodeState, 'creating')));
+}

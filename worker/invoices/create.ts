@@ -4,7 +4,7 @@
 // finds the row still 'creating' and asks the node again under the same label (idempotent).
 import type { CreateInvoice } from '../contract/invoices';
 import { database } from '../db/client';
-import { findInvoice, insertDeliveries, insertInvoice, recordNodeInvoice, type InvoiceRow } from '../data/invoices';
+import { findInvoice, insertDeliveries, insertInvoice, noteNodeError, recordNodeInvoice, type InvoiceRow } from '../data/invoices';
 import type { StoreRow } from '../data/stores';
 import { listWebhooks } from '../data/webhooks';
 import { MoneyError, parseMoney, toSafeNumber } from '../domain/money';
@@ -126,7 +126,7 @@ export async function createInvoice(ctx: CreateContext, store: StoreRow, input: 
 	await askNode(ctx, node, store, id);
 	const row = (await findInvoice(db, id))!;
 	if (row.nodeState !== 'created') {
-		throw new ApiError('node-unavailable', `The Lightning node did not issue the invoice: ${row.nodeError ?? 'no answer'}.`);
+		throw new ApiError('node-unavailable', `The Lightning node did not issue the invoice: ${row.nodeError ?? 'no answer'}`);
 	}
 	const hooks = await listWebhooks(db, store.id);
 	const deliveries = deliveriesFor(hooks, row, 0, [{ type: 'InvoiceCreated' }], ctx.now).map((d) => ({
@@ -167,6 +167,8 @@ export async function askNode(ctx: Pick<CreateContext, 'env' | 'now'>, node: Nod
 			return;
 		}
 		console.error(JSON.stringify({ invoiceId: row.id, node: node.kind, error: String(error) }));
+		// Outcome unknown: keep the row for the cron, and the node's own words for the merchant.
+		await noteNodeError(db, row.id, error instanceof Error ? error.message : String(error));
 		return;
 	}
 	// Never hand out what we did not ask for: decode the node's invoice and compare (BOLT 11).

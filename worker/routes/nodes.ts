@@ -30,6 +30,7 @@ import type { NodeInfo } from '../nodes/types';
 import { checkNodeUrl } from '../nodes/url-policy';
 import { toValidationBody, validate } from '../validation';
 import { sendDueWebhooks } from '../webhooks/sender';
+import { audit } from '../auth/audit';
 
 const KIND_NAMES: Record<string, string> = {
 	simulated: 'The simulated node',
@@ -189,8 +190,11 @@ export const nodeRoutes = new Hono<AppEnv>()
 	})
 	.put('/stores/:storeId/node', modify, validate('json', nodeSettingsSchema), async (c) => {
 		const storeId = c.req.param('storeId');
-		const connected = await connectNode(c.env, storeId, c.req.valid('json'), Date.now());
+		const settings = c.req.valid('json');
+		const connected = await connectNode(c.env, storeId, settings, Date.now());
 		const summary = await summaryOf(c.env, storeId);
+		// Never the credentials: the kind and address only.
+		await audit(c, { storeId, action: 'node.connect', details: { kind: settings.kind, url: 'url' in settings ? settings.url : null } });
 		return c.json(connectionData(summary, connected, Date.now()), 200);
 	})
 	.post('/stores/:storeId/node/test', modify, async (c) => {
