@@ -18,6 +18,7 @@
 //   a refusal (400) is checked against the node's payment record before it counts as definite.
 import { z } from 'zod';
 import { decodeInvoice, type DecodedInvoice } from '../lightning/bolt11';
+import { payOnce } from './pay-once';
 import { verifySignature } from '../webhooks/signature';
 import {
 	connectionError,
@@ -256,23 +257,7 @@ class BtcpayNode implements NodeAdapter {
 		maxFeeMsat: bigint;
 		idempotencyKey: string;
 	}): Promise<NodePayment> {
-		let decoded: DecodedInvoice;
-		try {
-			decoded = decodeInvoice(request.bolt11);
-		} catch (error) {
-			const reason = error instanceof Error ? error.message : 'not a BOLT 11 invoice';
-			return Promise.resolve({ status: 'failed', paymentHash: '', reason });
-		}
-		const hash = decoded.paymentHash;
-		if (decoded.amountMsat === null) {
-			const reason = 'invoices without an amount are not supported';
-			return Promise.resolve({ status: 'failed', paymentHash: hash, reason });
-		}
-		const existing = this.paying.get(hash);
-		if (existing) return existing;
-		const paying = this.pay(decoded, request.maxFeeMsat).finally(() => this.paying.delete(hash));
-		this.paying.set(hash, paying);
-		return paying;
+		return payOnce(this.paying, request.bolt11, (decoded) => this.pay(decoded, request.maxFeeMsat));
 	}
 
 	/** GET payments/{paymentHash}; `payment-not-found` means the node never saw one (null). */

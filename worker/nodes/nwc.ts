@@ -9,6 +9,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { decodeInvoice, type DecodedInvoice } from '../lightning/bolt11';
+import { payOnce } from './pay-once';
 import { NodeHttpError, preimageMatches, type NodeDeps as HttpNodeDeps } from './http';
 import {
 	isValidXOnlyPublicKey,
@@ -701,23 +702,7 @@ class NwcNode implements NodeAdapter {
 		maxFeeMsat: bigint;
 		idempotencyKey: string;
 	}): Promise<NodePayment> {
-		let decoded: DecodedInvoice;
-		try {
-			decoded = decodeInvoice(request.bolt11);
-		} catch (error) {
-			const reason = error instanceof Error ? error.message : 'not a BOLT 11 invoice';
-			return Promise.resolve({ status: 'failed', paymentHash: '', reason });
-		}
-		const hash = decoded.paymentHash;
-		if (decoded.amountMsat === null) {
-			const reason = 'invoices without an amount are not supported';
-			return Promise.resolve({ status: 'failed', paymentHash: hash, reason });
-		}
-		const existing = this.paying.get(hash);
-		if (existing) return existing;
-		const paying = this.pay(decoded, decoded.amountMsat).finally(() => this.paying.delete(hash));
-		this.paying.set(hash, paying);
-		return paying;
+		return payOnce(this.paying, request.bolt11, (decoded) => this.pay(decoded, decoded.amountMsat));
 	}
 
 	async lookupPayment(paymentHash: string): Promise<NodePayment | null> {
