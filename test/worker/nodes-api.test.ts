@@ -64,6 +64,16 @@ async function lndStore(): Promise<StoreFixture> {
 	return f;
 }
 
+describe('test mode follows the node’s network', () => {
+	it('labels a store and its invoices on a regtest LND as test mode, without the simulated test wallet', async () => {
+		const f = await lndStore();
+		expect(await json(await call(`/stores/${f.storeId}`, { headers: f.auth }))).toMatchObject({ nodeKind: 'lnd', testMode: true });
+		const invoice = await createInvoice(f, { amount: '1.00', currency: 'USD' });
+		const view = await json(await call(`/checkout/${invoice.id}`));
+		expect(view).toMatchObject({ testMode: true, testWallet: false });
+	});
+});
+
 describe('PUT /stores/{id}/node', () => {
 	it('connects LND, answers with what the node said, and never returns the macaroon', async () => {
 		const f = await createStore({ name: 'Node', defaultCurrency: 'USD' }, { node: false });

@@ -143,6 +143,8 @@ export type CheckoutView = {
 	createdTime: number;
 	expirationTime: number;
 	testMode: boolean;
+	/** The simulated node's test wallet can pay this invoice (not a real node on a test network). */
+	testWallet: boolean;
 	itemDesc: string | null;
 	orderId: string | null;
 	receiptData: Record<string, unknown> | null;

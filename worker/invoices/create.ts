@@ -12,7 +12,7 @@ import type { WorkerEnv } from '../env';
 import { ApiError, ValidationError } from '../errors';
 import { randomBase58 } from '../ids';
 import { decodeInvoice } from '../lightning/bolt11';
-import { nodeFor } from '../nodes/registry';
+import { isTestMode, nodeFor } from '../nodes/registry';
 import { NodeError, type NodeAdapter } from '../nodes/types';
 import { quoteInvoiceAmount, rateProviderFor, RateUnavailableError } from '../rates/index';
 import { readSettings } from '../stores/store-data';
@@ -115,7 +115,7 @@ export async function createInvoice(ctx: CreateContext, store: StoreRow, input: 
 		orderId,
 		searchText: [orderId, itemDesc, ...(input.additionalSearchTerms ?? [])].filter(Boolean).join(' ').toLowerCase(),
 		nodeKind: node.kind,
-		testMode: node.kind === 'simulated',
+		testMode: await isTestMode(ctx.env, store.id),
 		nodeState: 'creating',
 		createdAt: ctx.now,
 		expiresAt,

@@ -91,6 +91,7 @@ export function toCheckoutView(
 		createdTime: row.createdAt,
 		expirationTime: row.expiresAt,
 		testMode: row.testMode,
+		testWallet: row.nodeKind === 'simulated',
 		itemDesc: typeof metadata.itemDesc === 'string' ? metadata.itemDesc : null,
 		orderId: row.orderId,
 		receiptData:

@@ -280,3 +280,15 @@ export async function nodeFor(env: WorkerEnv, storeId: string): Promise<NodeAdap
 	}
 	return adapterFor(env, storeId, await readStored(env, storeId, row.sealedConfig));
 }
+
+/**
+ * Whether no real money moves on the store's node: the simulated node, or a node last seen on a
+ * test network (regtest, testnet, signet). Every screen and invoice says "test mode" then.
+ */
+export async function isTestMode(env: WorkerEnv, storeId: string): Promise<boolean> {
+	const summary = await nodeSummary(env, storeId);
+	if (!summary) return false;
+	if (summary.kind === 'simulated') return true;
+	const network = summary.observed?.network;
+	return network !== undefined && network !== null && network !== 'mainnet';
+}

@@ -17,6 +17,7 @@ import { newStoreId } from '../ids';
 import { principalAllows, signedIn, storePermission } from '../auth/authorize';
 import { STORE } from '../auth/permissions';
 import { readSettings, toStoreData } from '../stores/store-data';
+import { isTestMode } from '../nodes/registry';
 import { validate } from '../validation';
 import { audit } from '../auth/audit';
 import { accountOf } from '../auth/principal';
@@ -31,7 +32,7 @@ export const storeRoutes = new Hono<AppEnv>()
 		const visible = [];
 		for (const store of candidates) {
 			if (await principalAllows(db, principal, STORE.viewStoreSettings, store.id)) {
-				visible.push(toStoreData(store, (await findStoreNode(db, store.id))?.kind ?? null));
+				visible.push(toStoreData(store, (await findStoreNode(db, store.id))?.kind ?? null, await isTestMode(c.env, store.id)));
 			}
 		}
 		return c.json(visible, 200);
@@ -78,7 +79,7 @@ export const storeRoutes = new Hono<AppEnv>()
 		const db = database(c.env.DB);
 		const store = await findStore(db, c.req.param('storeId'));
 		if (!store) throw new ApiError('not-found', 'The store could not be found.');
-		return c.json(toStoreData(store, (await findStoreNode(db, store.id))?.kind ?? null), 200);
+		return c.json(toStoreData(store, (await findStoreNode(db, store.id))?.kind ?? null, await isTestMode(c.env, store.id)), 200);
 	})
 	.put('/stores/:storeId', storePermission(STORE.modifyStoreSettings), validate('json', updateStoreSchema), async (c) => {
 		const input = c.req.valid('json');
@@ -102,7 +103,7 @@ export const storeRoutes = new Hono<AppEnv>()
 			settings: JSON.stringify(settings)
 		});
 		await audit(c, { storeId: store.id, action: 'store.update', target: store.id, details: input });
-		return c.json(toStoreData(updated!, (await findStoreNode(db, store.id))?.kind ?? null), 200);
+		return c.json(toStoreData(updated!, (await findStoreNode(db, store.id))?.kind ?? null, await isTestMode(c.env, store.id)), 200);
 	})
 	.delete('/stores/:storeId', storePermission(STORE.modifyStoreSettings), async (c) => {
 		const deleted = await deleteStore(database(c.env.DB), c.req.param('storeId'));

@@ -8,7 +8,7 @@ export function readSettings(row: Pick<StoreRow, 'settings'>): StoreSettings {
 	return parsed.success ? parsed.data : storeSettingsSchema.parse({});
 }
 
-export function toStoreData(row: StoreRow, nodeKind: string | null): StoreData {
+export function toStoreData(row: StoreRow, nodeKind: string | null, testMode = nodeKind === 'simulated'): StoreData {
 	const settings = readSettings(row);
 	return {
 		id: row.id,
@@ -25,6 +25,6 @@ export function toStoreData(row: StoreRow, nodeKind: string | null): StoreData {
 		customTipEnabled: settings.customTipEnabled,
 		rateSource: settings.rateSource,
 		nodeKind,
-		testMode: nodeKind === 'simulated'
+		testMode
 	};
 }
