@@ -22,21 +22,12 @@ import { publishInvoice } from '../live/publish';
 import { publicOrigin } from '../origin';
 import { readSettings } from '../stores/store-data';
 import { validate } from '../validation';
+import { inBackground } from '../background';
 import { audit } from '../auth/audit';
 import { deliveriesFor } from '../webhooks/enqueue';
 import { sendDueWebhooks } from '../webhooks/sender';
 
 const asArray = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
-
-/** Runs after the response, off the payment path. */
-function background(c: Context<AppEnv>, work: Promise<unknown>): void {
-	const guarded = work.catch((error) => console.error(JSON.stringify({ requestId: c.get('requestId'), background: String(error) })));
-	try {
-		c.executionCtx.waitUntil(guarded);
-	} catch {
-		// No execution context (direct app.request in tests): let it run.
-	}
-}
 
 async function readInvoice(c: Context<AppEnv>) {
 	const row = c.get('invoice');
@@ -68,7 +59,7 @@ async function markStatus(c: Context<AppEnv>, target: 'Settled' | 'Invalid') {
 		if (applied) {
 			const updated = (await findInvoice(db, row.id))!;
 			await audit(c, { storeId: row.storeId, action: 'invoice.mark', target: row.id, details: { from: row.status, to: target } });
-			background(c, Promise.all([publishInvoice(c.env, updated), sendDueWebhooks(c.env, Date.now, webhookFetcher())]));
+			void inBackground(c, Promise.all([publishInvoice(c.env, updated), sendDueWebhooks(c.env, Date.now, webhookFetcher())]));
 			return c.json(toInvoiceData(updated, publicOrigin(c)), 200);
 		}
 	}
@@ -99,7 +90,7 @@ export const invoiceRoutes = new Hono<AppEnv>()
 			store,
 			c.req.valid('json')
 		);
-		background(c, sendDueWebhooks(c.env, Date.now, webhookFetcher()));
+		void inBackground(c, sendDueWebhooks(c.env, Date.now, webhookFetcher()));
 		return c.json(toInvoiceData(row, publicOrigin(c)), 200);
 	})
 	.get('/stores/:storeId/invoices', storePermission(STORE.viewInvoices), validate('query', listInvoicesQuerySchema), async (c) => {

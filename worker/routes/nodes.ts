@@ -31,6 +31,7 @@ import { checkNodeUrl } from '../nodes/url-policy';
 import { toValidationBody, validate } from '../validation';
 import { sendDueWebhooks } from '../webhooks/sender';
 import { audit } from '../auth/audit';
+import { inBackground } from '../background';
 
 const KIND_NAMES: Record<string, string> = {
 	simulated: 'The simulated node',
@@ -232,12 +233,7 @@ export const nodeRoutes = new Hono<AppEnv>()
 			if (invoice) {
 				const result = await syncInvoice(c.env, invoice.id);
 				if (result?.changed) {
-					const work = Promise.all([publishInvoice(c.env, result.row), sendDueWebhooks(c.env, Date.now, webhookFetcher())]);
-					try {
-						c.executionCtx.waitUntil(work.catch((e) => console.error(String(e))));
-					} catch {
-						await work;
-					}
+					await inBackground(c, Promise.all([publishInvoice(c.env, result.row), sendDueWebhooks(c.env, Date.now, webhookFetcher())]));
 				}
 			}
 			const current = invoice ? await findInvoice(database(c.env.DB), invoice.id) : undefined;

@@ -28,6 +28,7 @@ import { sendWebhookQueue, webhookSecretContext } from '../webhooks/sender';
 import { checkWebhookUrl } from '../webhooks/url-policy';
 import { toValidationBody, validate } from '../validation';
 import { audit } from '../auth/audit';
+import { inBackground } from '../background';
 
 type WebhookEnv = AppEnv & { Variables: { webhook: WebhookRow } };
 
@@ -124,12 +125,7 @@ async function redeliver(c: Context<WebhookEnv>) {
 		body: buildRedeliveryPayload(original.body, { deliveryId: id, webhookId: hook.id, redeliveredDeliveryId: original.id }),
 		createdAt: now
 	});
-	const work = sendWebhookQueue(c.env, hook.id, Date.now, webhookFetcher()).catch((e) => console.error(String(e)));
-	try {
-		c.executionCtx.waitUntil(work);
-	} catch {
-		await work;
-	}
+	await inBackground(c as unknown as Context<AppEnv>, sendWebhookQueue(c.env, hook.id, Date.now, webhookFetcher()));
 	return c.json(id, 200);
 }
 
