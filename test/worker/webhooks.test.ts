@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { sendDueWebhooks, type Fetcher } from '../../worker/webhooks/sender';
 import { useWebhookFetcher } from '../../worker/webhooks/outbound';
+import { sweep } from '../../worker/cron/sweep';
 import { afterEach } from 'vitest';
 import { verifySignature } from '../../worker/webhooks/signature';
 import { call } from './helpers';
@@ -220,3 +221,20 @@ describe('delivering webhooks', () => {
 		expect(await count(settledOnly.id)).toBe(0);
 	});
 });
+
+describe('retention', () => {
+	it('prunes finished deliveries after 60 days and keeps pending ones', async () => {
+		const f = await createStore();
+		const created = await hook(f, { authorizedEvents: { everything: false, specificEvents: ['InvoiceCreated'] } });
+		receiver();
+		await createInvoice(f, { amount: '100', currency: 'SATS' });
+		await env.DB.prepare(`insert into webhook_deliveries (id, webhook_id, original_delivery_id, seq, attempt, type, event_key, body, status, created_at, manual)
+			values ('old-pending', ?1, 'old-pending', 999, 0, 'InvoiceCreated', 'k-old', '{}', 'Pending', 0, 0)`).bind(created.id).run();
+		await env.DB.prepare('update webhook_deliveries set created_at = 0 where webhook_id = ?').bind(created.id).run();
+		const report = await sweep(env, 61 * 86_400_000, async () => new Response('ok', { status: 503 }));
+		expect(report.webhookDeliveriesPruned).toBe(1);
+		const left = await env.DB.prepare('select id from webhook_deliveries where webhook_id = ?').bind(created.id).all<{ id: string }>();
+		expect(left.results.map((r) => r.id)).toContain('old-pending');
+	});
+});
+

@@ -3,12 +3,14 @@
 // - open invoices are brought up to date with their node and the clock (payments the live
 //   polling missed, expiry, the end of monitoring);
 // - webhook deliveries that are due (first attempts and retries) are sent;
-// - idempotency records older than 24 hours are pruned.
+// - idempotency records older than 24 hours, and finished webhook deliveries older than 60 days
+//   (as BTCPay keeps them), are pruned.
 import { database } from '../db/client';
 import { webhookFetcher } from '../webhooks/outbound';
 import { pruneRecords } from '../data/idempotency';
 import { listOpenInvoices, listStuckCreations } from '../data/invoices';
 import { findStore } from '../data/stores';
+import { pruneDeliveries } from '../data/webhooks';
 import type { WorkerEnv } from '../env';
 import { askNode } from '../invoices/create';
 import { syncInvoice } from '../invoices/sync';
@@ -19,6 +21,7 @@ import { sendDueWebhooks, type Fetcher } from '../webhooks/sender';
 
 export type SweepReport = {
 	idempotencyRecordsPruned: number;
+	webhookDeliveriesPruned: number;
 	creationsRetried: number;
 	invoicesChecked: number;
 	invoicesChanged: number;
@@ -29,11 +32,13 @@ export type SweepReport = {
 /** A creation is retried once it has been without an answer this long. */
 const STUCK_AFTER_MS = 60_000;
 const BATCH = 200;
+const DELIVERY_RETENTION_MS = 60 * 86_400_000;
 
 export async function sweep(env: WorkerEnv, now: number, fetcher: Fetcher = webhookFetcher()): Promise<SweepReport> {
 	const db = database(env.DB);
 	const report: SweepReport = {
 		idempotencyRecordsPruned: 0,
+		webhookDeliveriesPruned: 0,
 		creationsRetried: 0,
 		invoicesChecked: 0,
 		invoicesChanged: 0,
@@ -66,5 +71,6 @@ export async function sweep(env: WorkerEnv, now: number, fetcher: Fetcher = webh
 	}
 	report.webhookDeliveriesSent = await sendDueWebhooks(env, () => now, fetcher);
 	report.idempotencyRecordsPruned = await pruneRecords(db, now - IDEMPOTENCY_TTL_MS);
+	report.webhookDeliveriesPruned = await pruneDeliveries(db, now - DELIVERY_RETENTION_MS);
 	return report;
 }

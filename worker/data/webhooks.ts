@@ -112,3 +112,12 @@ export async function insertManualRedelivery(
 			(select coalesce(max(seq), 0) + 1 from webhook_deliveries where webhook_id = ${row.webhookId}),
 			0, ${row.type}, ${row.invoiceId}, ${'manual/' + row.id}, ${row.body}, 'Pending', ${row.createdAt}, ${row.createdAt}, 1`);
 }
+
+/** Forgets finished deliveries older than `before` (BTCPay keeps 60 days of them). */
+export async function pruneDeliveries(db: Db, before: number): Promise<number> {
+	const result = await db
+		.delete(webhookDeliveries)
+		.where(and(lt(webhookDeliveries.createdAt, before), sql`${webhookDeliveries.status} != 'Pending'`))
+		.run();
+	return result.meta.changes;
+}
