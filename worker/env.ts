@@ -1,6 +1,7 @@
 // The types every route shares: bindings from wrangler.toml and per-request variables.
 import type { Principal } from './auth/principal';
 import type { InvoiceRow } from './data/invoices';
+import type { WebhookRow } from './data/webhooks';
 
 /** Worker secrets (set with `wrangler secret put`); not in wrangler.toml, so not in `Env`. */
 export type Secrets = {
@@ -24,6 +25,8 @@ export type AppEnv = {
 		principal: Principal;
 		/** The invoice a route names, loaded and access-checked by `invoicePermission`. */
 		invoice: InvoiceRow;
+		/** The webhook a route names, loaded and access-checked by its guard. */
+		webhook: WebhookRow;
 	};
 };
 

@@ -20,7 +20,8 @@ import { hashToken } from '../auth/tokens';
 
 export const SESSION_COOKIE = 'fp_session';
 
-function clientIp(headers: Headers): string {
+/** The caller's address as Cloudflare reports it (`local` in development). */
+export function clientIp(headers: Headers): string {
 	return headers.get('cf-connecting-ip') ?? 'local';
 }
 

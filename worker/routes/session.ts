@@ -15,7 +15,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { accountOf } from '../auth/principal';
 import { LIMITS, rateLimit } from '../auth/rate-limit';
 import { hashToken, newToken } from '../auth/tokens';
-import { checkPassword, SESSION_COOKIE } from '../middleware/authenticate';
+import { checkPassword, clientIp, SESSION_COOKIE } from '../middleware/authenticate';
 import { toUserData } from './users';
 import { validate } from '../validation';
 
@@ -58,7 +58,7 @@ export { startSession };
 export const sessionRoutes = new Hono<AppEnv>()
 	.post('/session', publicRoute, validate('json', loginSchema), async (c) => {
 		const { email, password } = c.req.valid('json');
-		await rateLimit(c, `login:${c.req.header('cf-connecting-ip') ?? 'local'}:${email.toLowerCase()}`, LIMITS.login);
+		await rateLimit(c, `login:${clientIp(c.req.raw.headers)}:${email.toLowerCase()}`, LIMITS.login);
 		const db = database(c.env.DB);
 		const now = Date.now();
 		let user;

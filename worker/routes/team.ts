@@ -21,6 +21,7 @@ import { newUserId } from '../ids';
 import { publicOrigin } from '../origin';
 import { startSession } from './session';
 import { validate } from '../validation';
+import { clientIp } from '../middleware/authenticate';
 
 /** The highest role the caller may give or take on this store. */
 async function assignableRank(c: Context<AppEnv>, storeId: string): Promise<number> {
@@ -120,7 +121,7 @@ export const teamRoutes = new Hono<AppEnv>()
 		return c.json({ token, url: `${publicOrigin(c)}/m/join?invite=${token}`, role, expiresAt: Math.floor(expiresAt / 1000) }, 200);
 	})
 	.get('/invites/:token', publicRoute, async (c) => {
-		await rateLimit(c, `code:${c.req.header('cf-connecting-ip') ?? 'local'}`, LIMITS.code);
+		await rateLimit(c, `code:${clientIp(c.req.raw.headers)}`, LIMITS.code);
 		const db = database(c.env.DB);
 		const invite = await findInvite(db, hashToken(c.req.param('token')));
 		if (!invite || invite.usedAt !== null || invite.expiresAt <= Date.now()) {
@@ -130,7 +131,7 @@ export const teamRoutes = new Hono<AppEnv>()
 		return c.json({ storeName: store?.name ?? '', role: invite.role, email: invite.email, expiresAt: Math.floor(invite.expiresAt / 1000) }, 200);
 	})
 	.post('/invites/:token/accept', publicRoute, validate('json', acceptInviteSchema), async (c) => {
-		await rateLimit(c, `code:${c.req.header('cf-connecting-ip') ?? 'local'}`, LIMITS.code);
+		await rateLimit(c, `code:${clientIp(c.req.raw.headers)}`, LIMITS.code);
 		const db = database(c.env.DB);
 		const tokenHash = hashToken(c.req.param('token'));
 		const invite = await findInvite(db, tokenHash);

@@ -32,6 +32,7 @@ import { hashToken, newPairingCode, newToken } from '../auth/tokens';
 import { randomBase58 } from '../ids';
 import { publicOrigin } from '../origin';
 import { validate } from '../validation';
+import { clientIp } from '../middleware/authenticate';
 import { readSettings } from '../stores/store-data';
 
 const PAIRING_MINUTES = 10;
@@ -93,7 +94,7 @@ export const terminalRoutes = new Hono<AppEnv>()
 		return c.body(null, 200);
 	})
 	.post('/terminals/pair', publicRoute, validate('json', pairSchema), async (c) => {
-		await rateLimit(c, `code:${c.req.header('cf-connecting-ip') ?? 'local'}`, LIMITS.code);
+		await rateLimit(c, `code:${clientIp(c.req.raw.headers)}`, LIMITS.code);
 		const db = database(c.env.DB);
 		const token = newToken();
 		const now = Date.now();

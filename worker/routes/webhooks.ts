@@ -30,12 +30,10 @@ import { toValidationBody, validate } from '../validation';
 import { audit } from '../auth/audit';
 import { inBackground } from '../background';
 
-type WebhookEnv = AppEnv & { Variables: { webhook: WebhookRow } };
-
 /** Loads the webhook named in the path and checks the caller may manage its store's webhooks. */
-const webhookPermission = registerGuard(createMiddleware<WebhookEnv>(async (c, next) => {
+const webhookPermission = registerGuard(createMiddleware<AppEnv>(async (c, next) => {
 	const principal = c.get('principal');
-	if (principal.kind === 'anonymous') await requirePermission(c as unknown as Context<AppEnv>, STORE.modifyWebhooks, null);
+	if (principal.kind === 'anonymous') await requirePermission(c, STORE.modifyWebhooks, null);
 	const db = database(c.env.DB);
 	const hook = await findWebhook(db, c.req.param('webhookId') ?? '');
 	const storeParam = c.req.param('storeId');
@@ -69,9 +67,9 @@ function deliveryData(d: DeliveryRow): WebhookDeliveryData {
 	};
 }
 
-const getOne = (c: Context<WebhookEnv>) => c.json(view(c.get('webhook'), null), 200);
+const getOne = (c: Context<AppEnv>) => c.json(view(c.get('webhook'), null), 200);
 
-async function putOne(c: Context<WebhookEnv>) {
+async function putOne(c: Context<AppEnv>) {
 	let json: unknown;
 	try {
 		json = await c.req.json();
@@ -81,7 +79,7 @@ async function putOne(c: Context<WebhookEnv>) {
 	const parsed = updateWebhookSchema.safeParse(json);
 	if (!parsed.success) throw new ValidationError(toValidationBody(parsed.error.issues));
 	const input = parsed.data;
-	checkedUrl(c as unknown as Context<AppEnv>, input.url);
+	checkedUrl(c, input.url);
 	const hook = c.get('webhook');
 	const updated = await updateWebhook(database(c.env.DB), hook.id, {
 		url: input.url,
@@ -90,28 +88,28 @@ async function putOne(c: Context<WebhookEnv>) {
 		authorizedEvents: JSON.stringify(input.authorizedEvents),
 		...(input.secret ? { sealedSecret: await seal(c.env, input.secret, webhookSecretContext(hook.id)) } : {})
 	});
-	await audit(c as unknown as Context<AppEnv>, { storeId: hook.storeId, action: 'webhook.update', target: hook.id, details: { url: input.url, enabled: input.enabled } });
+	await audit(c, { storeId: hook.storeId, action: 'webhook.update', target: hook.id, details: { url: input.url, enabled: input.enabled } });
 	return c.json(view(updated!, null), 200);
 }
 
-async function deleteOne(c: Context<WebhookEnv>) {
+async function deleteOne(c: Context<AppEnv>) {
 	await deleteWebhook(database(c.env.DB), c.get('webhook').id);
-	await audit(c as unknown as Context<AppEnv>, { storeId: c.get('webhook').storeId, action: 'webhook.delete', target: c.get('webhook').id });
+	await audit(c, { storeId: c.get('webhook').storeId, action: 'webhook.delete', target: c.get('webhook').id });
 	return c.body(null, 200);
 }
 
-async function deliveries(c: Context<WebhookEnv>) {
+async function deliveries(c: Context<AppEnv>) {
 	const count = Math.min(Math.max(Number(c.req.query('count') ?? 50) || 50, 1), 500);
 	return c.json((await listDeliveries(database(c.env.DB), c.get('webhook').id, count)).map(deliveryData), 200);
 }
 
-async function oneDelivery(c: Context<WebhookEnv>) {
+async function oneDelivery(c: Context<AppEnv>) {
 	const d = await findDelivery(database(c.env.DB), c.get('webhook').id, c.req.param('deliveryId') ?? '');
 	if (!d) throw new ApiError('not-found', 'The delivery could not be found.');
 	return d;
 }
 
-async function redeliver(c: Context<WebhookEnv>) {
+async function redeliver(c: Context<AppEnv>) {
 	const hook = c.get('webhook');
 	const original = await oneDelivery(c);
 	const id = newDeliveryId();
@@ -125,14 +123,14 @@ async function redeliver(c: Context<WebhookEnv>) {
 		body: buildRedeliveryPayload(original.body, { deliveryId: id, webhookId: hook.id, redeliveredDeliveryId: original.id }),
 		createdAt: now
 	});
-	await inBackground(c as unknown as Context<AppEnv>, sendWebhookQueue(c.env, hook.id, Date.now, webhookFetcher()));
+	await inBackground(c, sendWebhookQueue(c.env, hook.id, Date.now, webhookFetcher()));
 	return c.json(id, 200);
 }
 
-export const webhookRoutes = new Hono<WebhookEnv>()
+export const webhookRoutes = new Hono<AppEnv>()
 	.post('/stores/:storeId/webhooks', storePermission(STORE.modifyWebhooks), validate('json', createWebhookSchema), async (c) => {
 		const input = c.req.valid('json');
-		checkedUrl(c as unknown as Context<AppEnv>, input.url);
+		checkedUrl(c, input.url);
 		const id = newWebhookId();
 		const secret = input.secret ?? generateWebhookSecret();
 		const row = {
@@ -147,7 +145,7 @@ export const webhookRoutes = new Hono<WebhookEnv>()
 			leaseUntil: null
 		};
 		await insertWebhook(database(c.env.DB), row);
-		await audit(c as unknown as Context<AppEnv>, { storeId: row.storeId, action: 'webhook.create', target: id, details: { url: input.url } });
+		await audit(c, { storeId: row.storeId, action: 'webhook.create', target: id, details: { url: input.url } });
 		return c.json(view(row, secret), 200);
 	})
 	.get('/stores/:storeId/webhooks', storePermission(STORE.modifyWebhooks), async (c) => {
