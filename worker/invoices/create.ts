@@ -12,7 +12,7 @@ import type { WorkerEnv } from '../env';
 import { ApiError, ValidationError } from '../errors';
 import { randomBase58 } from '../ids';
 import { decodeInvoice } from '../lightning/bolt11';
-import { isTestMode, nodeFor } from '../nodes/registry';
+import { connectedNode } from '../nodes/registry';
 import { NodeError, type NodeAdapter } from '../nodes/types';
 import { quoteInvoiceAmount, rateProviderFor, RateUnavailableError } from '../rates/index';
 import { readSettings } from '../stores/store-data';
@@ -92,7 +92,7 @@ export async function createInvoice(ctx: CreateContext, store: StoreRow, input: 
 	const itemDesc = typeof metadata.itemDesc === 'string' ? metadata.itemDesc : null;
 
 	// Refuse before writing anything when there is no node to ask.
-	const node = await nodeFor(ctx.env, store.id);
+	const { node, testMode } = await connectedNode(ctx.env, store.id);
 	const db = database(ctx.env.DB);
 	const id = newInvoiceId();
 	const expiresAt = ctx.now + expirySeconds * 1000;
@@ -115,7 +115,7 @@ export async function createInvoice(ctx: CreateContext, store: StoreRow, input: 
 		orderId,
 		searchText: [orderId, itemDesc, ...(input.additionalSearchTerms ?? [])].filter(Boolean).join(' ').toLowerCase(),
 		nodeKind: node.kind,
-		testMode: await isTestMode(ctx.env, store.id),
+		testMode,
 		nodeState: 'creating',
 		createdAt: ctx.now,
 		expiresAt,

@@ -270,6 +270,14 @@ function adapterFor(env: WorkerEnv, storeId: string, config: StoredConfig): Node
 
 /** The store's node, or a clear error when none is connected. */
 export async function nodeFor(env: WorkerEnv, storeId: string): Promise<NodeAdapter> {
+	return (await connectedNode(env, storeId)).node;
+}
+
+/**
+ * The store's node and whether no real money moves on it (the simulated node, or a node last
+ * seen on a test network: regtest, testnet, signet), read and unsealed once.
+ */
+export async function connectedNode(env: WorkerEnv, storeId: string): Promise<{ node: NodeAdapter; testMode: boolean }> {
 	const row = await findStoreNode(database(env.DB), storeId);
 	if (!row) {
 		throw new ApiError(
@@ -278,15 +286,15 @@ export async function nodeFor(env: WorkerEnv, storeId: string): Promise<NodeAdap
 				' node to try things out).'
 		);
 	}
-	return adapterFor(env, storeId, await readStored(env, storeId, row.sealedConfig));
+	const config = await readStored(env, storeId, row.sealedConfig);
+	return {
+		node: adapterFor(env, storeId, config),
+		testMode: testModeOf({ kind: config.kind, url: null, observed: config.observed ?? null, updatedAt: row.updatedAt })
+	};
 }
 
-/**
- * Whether no real money moves on the store's node: the simulated node, or a node last seen on a
- * test network (regtest, testnet, signet). Every screen and invoice says "test mode" then.
- */
-export async function isTestMode(env: WorkerEnv, storeId: string): Promise<boolean> {
-	const summary = await nodeSummary(env, storeId);
+/** Every screen and invoice of a store on a test node says "test mode". */
+export function testModeOf(summary: NodeSummary | null): boolean {
 	if (!summary) return false;
 	if (summary.kind === 'simulated') return true;
 	const network = summary.observed?.network;

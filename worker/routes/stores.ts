@@ -5,11 +5,11 @@ import { database } from '../db/client';
 import {
 	deleteStore,
 	findStore,
-	findStoreNode,
 	insertStoreWithOwner,
 	listAllStores,
 	listStoresOfUser,
-	updateStore
+	updateStore,
+	type StoreRow
 } from '../data/stores';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
@@ -17,10 +17,16 @@ import { newStoreId } from '../ids';
 import { principalAllows, signedIn, storePermission } from '../auth/authorize';
 import { STORE } from '../auth/permissions';
 import { readSettings, toStoreData } from '../stores/store-data';
-import { isTestMode } from '../nodes/registry';
+import { nodeSummary, testModeOf } from '../nodes/registry';
 import { validate } from '../validation';
 import { audit } from '../auth/audit';
 import { accountOf } from '../auth/principal';
+
+/** The store as the API shows it, with its node read once. */
+async function storeView(env: AppEnv['Bindings'], row: StoreRow) {
+	const summary = await nodeSummary(env, row.id);
+	return toStoreData(row, summary?.kind ?? null, testModeOf(summary));
+}
 
 export const storeRoutes = new Hono<AppEnv>()
 	.get('/stores', signedIn, async (c) => {
@@ -32,7 +38,7 @@ export const storeRoutes = new Hono<AppEnv>()
 		const visible = [];
 		for (const store of candidates) {
 			if (await principalAllows(db, principal, STORE.viewStoreSettings, store.id)) {
-				visible.push(toStoreData(store, (await findStoreNode(db, store.id))?.kind ?? null, await isTestMode(c.env, store.id)));
+				visible.push(await storeView(c.env, store));
 			}
 		}
 		return c.json(visible, 200);
@@ -79,7 +85,7 @@ export const storeRoutes = new Hono<AppEnv>()
 		const db = database(c.env.DB);
 		const store = await findStore(db, c.req.param('storeId'));
 		if (!store) throw new ApiError('not-found', 'The store could not be found.');
-		return c.json(toStoreData(store, (await findStoreNode(db, store.id))?.kind ?? null, await isTestMode(c.env, store.id)), 200);
+		return c.json(await storeView(c.env, store), 200);
 	})
 	.put('/stores/:storeId', storePermission(STORE.modifyStoreSettings), validate('json', updateStoreSchema), async (c) => {
 		const input = c.req.valid('json');
@@ -103,7 +109,7 @@ export const storeRoutes = new Hono<AppEnv>()
 			settings: JSON.stringify(settings)
 		});
 		await audit(c, { storeId: store.id, action: 'store.update', target: store.id, details: input });
-		return c.json(toStoreData(updated!, (await findStoreNode(db, store.id))?.kind ?? null, await isTestMode(c.env, store.id)), 200);
+		return c.json(await storeView(c.env, updated!), 200);
 	})
 	.delete('/stores/:storeId', storePermission(STORE.modifyStoreSettings), async (c) => {
 		const deleted = await deleteStore(database(c.env.DB), c.req.param('storeId'));
