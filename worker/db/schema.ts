@@ -5,3 +5,5 @@ export * from './schema/stores';
 export * from './schema/invoices';
 export * from './schema/simulated';
 export * from './schema/ledger';
+export * from './schema/cards';
+export * from './schema/payments';

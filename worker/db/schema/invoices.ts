@@ -50,6 +50,8 @@ export const invoices = sqliteTable(
 		closedAt: integer('closed_at'),
 		archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
 		createdBy: text('created_by'),
+		/** The Flash Card a settled payment of this invoice tops up (a Lightning top-up). */
+		cardTopupId: text('card_topup_id'),
 		/**
 		 * Optimistic concurrency: every change bumps `version` from the value it read and stamps
 		 * `write_token`; the rows written with it (payments, webhook deliveries) are inserted only
