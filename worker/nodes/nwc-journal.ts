@@ -24,8 +24,9 @@ export type PayJournalEntry = {
 /**
  * Where pay_invoice requests are remembered between calls. `claim` and `replace` must be atomic
  * (insert-if-absent, compare-and-set on `requestId`) so that two callers never both send. The
- * default lives in memory and so only spans one isolate; a durable one (D1 or a Durable Object)
- * makes the guard hold across isolates. Either way the wallet is asked before anything is sent.
+ * default lives in memory and so only spans one isolate (unit tests use it); the registry gives
+ * every adapter the durable one in D1 (worker/data/nwc-journal.ts), so the guard holds across
+ * isolates. Either way the wallet is asked before anything is sent.
  */
 export interface NwcPayJournal {
 	get(key: string): Promise<PayJournalEntry | null>;

@@ -6,6 +6,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { NodeSettings } from '../contract/nodes';
 import { database } from '../db/client';
+import { d1PayJournal } from '../data/nwc-journal';
 import { findStoreNode, upsertStoreNode } from '../data/stores';
 import { isProduction, type WorkerEnv } from '../env';
 import { ApiError, ValidationError } from '../errors';
@@ -246,9 +247,11 @@ function guarded(kind: NodeAdapter['kind'], build: () => NodeAdapter): NodeAdapt
 
 function adapterFor(env: WorkerEnv, storeId: string, config: StoredConfig): NodeAdapter {
 	if (config.kind === 'simulated') return new SimulatedNode(database(env.DB), storeId, config);
-	// NWC needs no inbound address: the worker reaches the wallet through its relay.
+	// NWC needs no inbound address: the worker reaches the wallet through its relay. Its pay
+	// journal lives in D1, so no two isolates both send pay_invoice for one hash.
 	if (config.kind === 'nwc') {
-		return guarded('nwc', () => createNwcAdapter(config.connection, nodeDeps()));
+		const journal = d1PayJournal(database(env.DB));
+		return guarded('nwc', () => createNwcAdapter(config.connection, nodeDeps(), { journal }));
 	}
 	const check = checkNodeUrl(config.url, { production: isProduction(env) });
 	if (!check.ok) return refusedNode(config.kind, check.message);
