@@ -2,7 +2,7 @@
 // placeholders the English message names.
 import type { en, MessageKey } from './messages/en';
 
-type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+export type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
 	? P | Placeholders<Rest>
 	: never;
 

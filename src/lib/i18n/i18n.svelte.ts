@@ -53,7 +53,7 @@ export class I18n {
  * name) is wrapped in Unicode isolates (FSI … PDI), so its own direction cannot reorder the
  * sentence around it. Left-to-right text needs none.
  */
-function isolate(
+export function isolate(
 	params: Record<string, string | number> | undefined,
 	dir: LocaleInfo['dir']
 ): Record<string, string | number> | undefined {

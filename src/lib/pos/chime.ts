@@ -49,3 +49,24 @@ export function playChime(): void {
 		}
 	}
 }
+
+/** A refusal: two short low notes, so the cashier looks up when a card is declined. */
+export function playRefusal(): void {
+	const ctx = audio();
+	if (!ctx) return;
+	if (ctx.state === 'suspended') void ctx.resume().catch(() => {});
+	const start = ctx.currentTime + 0.02;
+	for (const i of [0, 1]) {
+		const at = start + i * 0.2;
+		const osc = ctx.createOscillator();
+		const gain = ctx.createGain();
+		osc.type = 'triangle';
+		osc.frequency.setValueAtTime(220, at);
+		gain.gain.setValueAtTime(0.0001, at);
+		gain.gain.exponentialRampToValueAtTime(0.3, at + 0.01);
+		gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.15);
+		osc.connect(gain).connect(ctx.destination);
+		osc.start(at);
+		osc.stop(at + 0.18);
+	}
+}

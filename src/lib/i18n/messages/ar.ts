@@ -132,6 +132,8 @@ export const ar: Messages = {
 	'charge.share': 'مشاركة',
 	'charge.openWallet': 'فتح في المحفظة',
 	'charge.invoiceText': 'فاتورة لايتنينغ (BOLT 11)',
+	'charge.tapCard': 'ادفع بالبطاقة',
+	'pos.topUpCard': 'اشحن بطاقة',
 	'charge.cancel': 'إلغاء',
 	'charge.newSale': 'عملية بيع جديدة',
 	'charge.tryAgain': 'العودة إلى البيع',

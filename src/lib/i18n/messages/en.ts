@@ -133,6 +133,8 @@ export const en = {
 	'charge.share': 'Share',
 	'charge.openWallet': 'Open in wallet',
 	'charge.invoiceText': 'Lightning invoice (BOLT 11)',
+	'charge.tapCard': 'Tap card',
+	'pos.topUpCard': 'Top up card',
 	'charge.cancel': 'Cancel',
 	'charge.newSale': 'New sale',
 	'charge.tryAgain': 'Back to the sale',
