@@ -36,6 +36,7 @@ export type {
 	TopupResult,
 	WipeJson
 };
+export type UpdateCardInput = UpdateCard;
 
 type Method = 'GET' | 'POST' | 'PATCH';
 

@@ -6,7 +6,7 @@ import { asFailure } from './pos-session.svelte.ts';
 
 const STORE_KEY = 'flashpoint.merchant.store';
 
-export type Section = 'today' | 'reports' | 'team' | 'terminals' | 'keys' | 'audit' | 'node' | 'settings' | 'account';
+export type Section = 'today' | 'reports' | 'cards' | 'team' | 'terminals' | 'keys' | 'audit' | 'node' | 'settings' | 'account';
 
 export class MerchantSession {
 	info = $state.raw<SessionInfo | null>(null);

@@ -199,6 +199,7 @@ export const ar: Messages = {
 	'm.notAllowed.body': 'دورك في هذا المتجر لا يشمل هذا. اطلبه من المالك إن احتجت إليه.',
 	'm.section.today': 'اليوم',
 	'm.section.reports': 'التقارير',
+	'm.section.cards': 'البطاقات',
 	'm.section.team': 'الفريق',
 	'm.section.terminals': 'الأجهزة',
 	'm.section.keys': 'مفاتيح API',

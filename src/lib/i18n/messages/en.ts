@@ -200,6 +200,7 @@ export const en = {
 	'm.notAllowed.body': 'Your role in this store does not include this. Ask an owner if you need it.',
 	'm.section.today': 'Today',
 	'm.section.reports': 'Reports',
+	'm.section.cards': 'Cards',
 	'm.section.team': 'Team',
 	'm.section.terminals': 'Terminals',
 	'm.section.keys': 'API keys',
