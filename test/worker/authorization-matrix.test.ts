@@ -33,6 +33,13 @@ describe('every route declares a guard', () => {
 	});
 });
 
+describe('public routes that authenticate their caller another way', () => {
+	it('the BTCPay Server webhook receiver is public (BTCPay cannot sign in); BTCPay-Sig is its check', () => {
+		const route = apiRoutes().find((r) => r.method === 'POST' && r.path === '/api/v1/stores/:storeId/node/btcpay-webhook');
+		expect(route?.guards).toEqual([{ kind: 'public' }]);
+	});
+});
+
 const ROLES: StoreRole[] = ['Owner', 'Manager', 'Employee', 'Guest'];
 type Caller = { name: string; headers: Record<string, string>; role: StoreRole | 'anonymous' | 'stranger' };
 

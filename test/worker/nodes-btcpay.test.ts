@@ -377,8 +377,11 @@ describe('BTCPay webhooks into Flashpoint (hints only)', () => {
 			type: 'InvoiceSettled',
 			invoiceId: 'QeXbEm8LxoJxJd1rr3fZpS',
 			storeId: '5cXaAyXZ3hJ7CmBRWd4zJsUq7J1aGwiWZBFKm6gKRzCD',
-			deliveryId: '7JpFrXWGqDt7cBXm7FV4Nf'
+			deliveryId: '7JpFrXWGqDt7cBXm7FV4Nf',
+			flashpointInvoiceId: null
 		});
+		const ours = JSON.stringify({ ...webhook, metadata: { flashpointInvoiceId: 'inv_1' } });
+		expect(parseBtcpayWebhook(ours)?.flashpointInvoiceId).toBe('inv_1');
 		expect(parseBtcpayWebhook(new TextEncoder().encode(raw))?.type).toBe('InvoiceSettled');
 		const payout = JSON.stringify({ type: 'PayoutCreated', payoutId: 'p' });
 		expect(parseBtcpayWebhook(payout)).toMatchObject({ type: 'PayoutCreated', invoiceId: null });

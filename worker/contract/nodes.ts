@@ -124,6 +124,11 @@ export type NodeConnectionData = {
 	/** Where the node is reached (an NWC wallet: its relay); absent for the simulated node. */
 	url?: string;
 	health: NodeHealth;
+	/**
+	 * BTCPay Server and NWC only: whether the node pushes payment hints (a BTCPay webhook, NWC
+	 * notifications) or payments are found by polling alone, and why.
+	 */
+	push?: { enabled: boolean; message: string };
 };
 
 export const nodeTestSchema = z
@@ -140,7 +145,8 @@ export type NodeCheckName =
 	| 'credentials'
 	| 'network'
 	| 'synced'
-	| 'balance';
+	| 'balance'
+	| 'push';
 
 export type NodeTestResult = {
 	ok: boolean;

@@ -421,45 +421,57 @@ class BtcpayNode implements NodeAdapter {
 
 	// -- transport ---------------------------------------------------------------------------
 
-	private async send(
+	private send(
 		method: 'GET' | 'POST',
 		path: string,
 		body: unknown,
 		timeoutMs: number
 	): Promise<Answer> {
-		const headers = new Headers({ ...this.endpoint.headers, Accept: 'application/json' });
-		if (body !== undefined) headers.set('Content-Type', 'application/json');
-		const controller = new AbortController();
-		const request = new Request(`${this.base}${path}`, {
-			method,
-			headers,
-			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: controller.signal
-		});
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		const timeout = new Promise<never>((_, reject) => {
-			timer = setTimeout(() => {
-				controller.abort();
-				const message = `BTCPay Server did not answer within ${timeoutMs / 1000} s`;
-				reject(new NodeHttpError('node-unavailable', 'timeout', message));
-			}, timeoutMs);
-		});
+		return greenfieldSend(this.endpoint, this.deps, method, `${this.base}${path}`, body, timeoutMs);
+	}
+}
+
+/** One Greenfield request with a timeout; the answer's status and parsed JSON body. */
+async function greenfieldSend(
+	endpoint: NodeEndpoint,
+	deps: NodeDeps,
+	method: 'GET' | 'POST' | 'DELETE',
+	url: string,
+	body: unknown,
+	timeoutMs: number
+): Promise<Answer> {
+	const headers = new Headers({ ...endpoint.headers, Accept: 'application/json' });
+	if (body !== undefined) headers.set('Content-Type', 'application/json');
+	const controller = new AbortController();
+	const request = new Request(url, {
+		method,
+		headers,
+		body: body === undefined ? undefined : JSON.stringify(body),
+		signal: controller.signal
+	});
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => {
+			controller.abort();
+			const message = `BTCPay Server did not answer within ${timeoutMs / 1000} s`;
+			reject(new NodeHttpError('node-unavailable', 'timeout', message));
+		}, timeoutMs);
+	});
+	try {
+		const response = await Promise.race([deps.fetch(request), timeout]);
+		const text = await Promise.race([response.text(), timeout]);
+		let parsed: unknown = null;
 		try {
-			const response = await Promise.race([this.deps.fetch(request), timeout]);
-			const text = await Promise.race([response.text(), timeout]);
-			let parsed: unknown = null;
-			try {
-				parsed = text ? JSON.parse(text) : null;
-			} catch {
-				parsed = null;
-			}
-			return { status: response.status, body: parsed };
-		} catch (error) {
-			if (error instanceof NodeError) throw error;
-			throw connectionError(this.endpoint, error, timeoutMs);
-		} finally {
-			clearTimeout(timer);
+			parsed = text ? JSON.parse(text) : null;
+		} catch {
+			parsed = null;
 		}
+		return { status: response.status, body: parsed };
+	} catch (error) {
+		if (error instanceof NodeError) throw error;
+		throw connectionError(endpoint, error, timeoutMs);
+	} finally {
+		clearTimeout(timer);
 	}
 }
 
@@ -493,6 +505,94 @@ export function createBtcpayAdapter(
 // ---------------------------------------------------------------------------------------------
 // Webhooks from BTCPay (hints only)
 
+/**
+ * The invoice events that can move a Flashpoint invoice: a payment seen, paid in full
+ * (Processing), settled, or expired (Greenfield `authorizedEvents.specificEvents`).
+ */
+export const BTCPAY_HINT_EVENTS = [
+	'InvoiceReceivedPayment',
+	'InvoicePaymentSettled',
+	'InvoiceProcessing',
+	'InvoiceSettled',
+	'InvoiceExpired'
+] as const;
+
+/** The key of BTCPay invoice metadata naming the Flashpoint invoice it belongs to. */
+export const FLASHPOINT_INVOICE_METADATA = 'flashpointInvoiceId';
+
+const webhookCreatedSchema = z.object({ id: z.string().min(1) });
+const webhookDataSchema = z.object({ id: z.string().optional(), enabled: z.boolean().optional(), url: z.string().optional() });
+const WEBHOOK_TIMEOUT_MS = 15_000;
+
+function storeWebhooks(config: BtcpayConfig): { endpoint: NodeEndpoint; url: string } {
+	const root = config.url.replace(/\/+$/, '');
+	return {
+		endpoint: {
+			name: 'BTCPay Server',
+			base: root,
+			headers: { Authorization: `token ${config.apiKey}` },
+			authHint: 'the API key and its store permissions'
+		},
+		url: `${root}/api/v1/stores/${encodeURIComponent(config.storeId)}/webhooks`
+	};
+}
+
+/**
+ * Registers a webhook on the merchant's BTCPay store (Greenfield `POST /api/v1/stores/{storeId}/
+ * webhooks`, permission `btcpay.store.webhooks.canmodifywebhooks`) that sends the invoice events
+ * above to `url`, signed with `secret`; returns BTCPay's id of it. BTCPay retries failed
+ * deliveries itself (automaticRedelivery: 10 s, 1 min, then 6 × 10 min).
+ */
+export async function registerBtcpayWebhook(
+	config: BtcpayConfig,
+	deps: NodeDeps,
+	hook: { url: string; secret: string }
+): Promise<{ webhookId: string }> {
+	const { endpoint, url } = storeWebhooks(config);
+	const body = {
+		enabled: true,
+		automaticRedelivery: true,
+		url: hook.url,
+		authorizedEvents: { everything: false, specificEvents: [...BTCPAY_HINT_EVENTS] },
+		secret: hook.secret
+	};
+	const answer = await greenfieldSend(endpoint, deps, 'POST', url, body, WEBHOOK_TIMEOUT_MS);
+	if (answer.status !== 200) throw failure(answer, 'registering the webhook');
+	const created = webhookCreatedSchema.safeParse(answer.body);
+	if (!created.success) {
+		const message = 'BTCPay Server answered the webhook registration without an id.';
+		throw new NodeHttpError('node-rejected', 'shape', message);
+	}
+	return { webhookId: created.data.id };
+}
+
+/** Whether the webhook is still there and enabled (`GET …/webhooks/{webhookId}`). */
+export async function btcpayWebhookState(
+	config: BtcpayConfig,
+	deps: NodeDeps,
+	webhookId: string
+): Promise<'enabled' | 'disabled' | 'missing'> {
+	const { endpoint, url } = storeWebhooks(config);
+	const target = `${url}/${encodeURIComponent(webhookId)}`;
+	const answer = await greenfieldSend(endpoint, deps, 'GET', target, undefined, WEBHOOK_TIMEOUT_MS);
+	if (answer.status === 404) return 'missing';
+	if (answer.status !== 200) throw failure(answer, 'reading the webhook');
+	const data = webhookDataSchema.safeParse(answer.body);
+	return data.success && data.data.enabled === false ? 'disabled' : 'enabled';
+}
+
+/** Removes a webhook Flashpoint registered earlier; one already gone is fine. */
+export async function deleteBtcpayWebhook(
+	config: BtcpayConfig,
+	deps: NodeDeps,
+	webhookId: string
+): Promise<void> {
+	const { endpoint, url } = storeWebhooks(config);
+	const target = `${url}/${encodeURIComponent(webhookId)}`;
+	const answer = await greenfieldSend(endpoint, deps, 'DELETE', target, undefined, WEBHOOK_TIMEOUT_MS);
+	if (answer.status !== 200 && answer.status !== 404) throw failure(answer, 'removing the webhook');
+}
+
 /** The `BTCPay-Sig` check on the raw body: the project's own verifier, re-exported. */
 export function verifyBtcpayWebhook(
 	secret: string,
@@ -508,6 +608,8 @@ export type BtcpayWebhookHint = {
 	storeId: string | null;
 	/** BTCPay's delivery id (`originalDeliveryId` on a redelivery), for de-duplication. */
 	deliveryId: string | null;
+	/** The Flashpoint invoice the BTCPay invoice was made for (its metadata), if any. */
+	flashpointInvoiceId: string | null;
 };
 
 const webhookSchema = z.object({
@@ -517,7 +619,8 @@ const webhookSchema = z.object({
 	deliveryId: z.string().nullish(),
 	originalDeliveryId: z.string().nullish(),
 	// The typo BTCPay once sent, still tolerated by its own readers.
-	orignalDeliveryId: z.string().nullish()
+	orignalDeliveryId: z.string().nullish(),
+	metadata: z.record(z.string(), z.unknown()).nullish()
 });
 
 /**
@@ -536,10 +639,12 @@ export function parseBtcpayWebhook(rawBody: Uint8Array | string): BtcpayWebhookH
 	const parsed = webhookSchema.safeParse(json);
 	if (!parsed.success) return null;
 	const data = parsed.data;
+	const metadataId = data.metadata?.[FLASHPOINT_INVOICE_METADATA];
 	return {
 		type: data.type,
 		invoiceId: data.invoiceId ?? null,
 		storeId: data.storeId ?? null,
-		deliveryId: data.originalDeliveryId ?? data.orignalDeliveryId ?? data.deliveryId ?? null
+		deliveryId: data.originalDeliveryId ?? data.orignalDeliveryId ?? data.deliveryId ?? null,
+		flashpointInvoiceId: typeof metadataId === 'string' && metadataId !== '' ? metadataId : null
 	};
 }

@@ -12,7 +12,13 @@ import { isProduction, type WorkerEnv } from '../env';
 import { ApiError, ValidationError } from '../errors';
 import { newNodePrivateKey } from '../lightning/bolt11';
 import { seal, unseal } from '../secrets/seal';
-import { createBtcpayAdapter, type BtcpayConfig } from './btcpay';
+import {
+	btcpayWebhookState,
+	createBtcpayAdapter,
+	deleteBtcpayWebhook,
+	registerBtcpayWebhook,
+	type BtcpayConfig
+} from './btcpay';
 import { ClnNode, type ClnConfig } from './cln';
 import { NodeHttpError, type NodeDeps, type NodeFetch } from './http';
 import { LndNode, type LndConfig } from './lnd';
@@ -42,7 +48,13 @@ const observe = (info: NodeInfo, now: number): ObservedNode => ({
 	at: now
 });
 
-type StoredBtcpay = { kind: 'btcpay' } & BtcpayConfig;
+/**
+ * The webhook Flashpoint registered on the merchant's BTCPay store: BTCPay's id for it and the
+ * secret its deliveries are signed with (sealed with the rest). Null with `pushError` saying why
+ * when registering failed: then invoices are found by polling only.
+ */
+type BtcpayPush = { webhookId: string; secret: string };
+type StoredBtcpay = { kind: 'btcpay'; push?: BtcpayPush | null; pushError?: string | null } & BtcpayConfig;
 type StoredNwc = { kind: 'nwc'; connection: NwcConfig };
 type KindConfig = SimulatedConfig | LndConfig | ClnConfig | LnbitsConfig | StoredBtcpay | StoredNwc;
 
@@ -152,13 +164,15 @@ export type ConnectResult = { info: NodeInfo | null; error: Error | null };
 /**
  * Stores the settings (sealed) and asks the node who it is. The settings are stored even when
  * the node does not answer, so a merchant can save first and fix the node after; the answer (or
- * the error) comes back for the response.
+ * the error) comes back for the response. A BTCPay store is also asked to send its invoice
+ * events to `btcpayWebhookUrl` (see registerPush).
  */
 export async function connectNode(
 	env: WorkerEnv,
 	storeId: string,
 	settings: NodeSettings,
-	now: number
+	now: number,
+	options: { btcpayWebhookUrl?: string } = {}
 ): Promise<ConnectResult> {
 	if (settings.kind === 'simulated' && !simulatedNodeEnabled(env)) {
 		throw new ApiError(
@@ -189,8 +203,47 @@ export async function connectNode(
 		const same = previous?.kind === config.kind && urlOf(previous) === urlOf(config);
 		config.observed = same ? (previous?.observed ?? null) : null;
 	}
+	if (config.kind === 'btcpay') await registerPush(config, options.btcpayWebhookUrl);
 	await writeStored(env, storeId, config, now);
+	if (previous?.kind === 'btcpay' && previous.push) await removePush(previous, previous.push);
 	return { info, error };
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Asks the merchant's BTCPay store to send its invoice events to Flashpoint (a hint to re-read
+ * the invoice, never a payment in itself). A refusal does not stop the node from connecting:
+ * the reason is kept and shown, and polling finds the payments instead.
+ */
+async function registerPush(config: StoredBtcpay, url: string | undefined): Promise<void> {
+	config.push = null;
+	if (!url) {
+		config.pushError = 'No address for BTCPay Server to send events to was given.';
+		return;
+	}
+	const secret = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+	const { url: server, apiKey, storeId } = config;
+	try {
+		const { webhookId } = await registerBtcpayWebhook({ url: server, apiKey, storeId }, nodeDeps(), { url, secret });
+		config.push = { webhookId, secret };
+		config.pushError = null;
+	} catch (error) {
+		config.pushError = `BTCPay Server did not take the webhook: ${describe(error)}`;
+	}
+}
+
+/**
+ * The webhook registered for the settings being replaced would go on sending events signed with
+ * a secret no longer kept: removed, best effort, with the credentials that made it.
+ */
+async function removePush(previous: StoredBtcpay, push: BtcpayPush): Promise<void> {
+	const { url, apiKey, storeId } = previous;
+	try {
+		await deleteBtcpayWebhook({ url, apiKey, storeId }, nodeDeps(), push.webhookId);
+	} catch (error) {
+		console.error(JSON.stringify({ btcpayWebhook: push.webhookId, removal: describe(error) }));
+	}
 }
 
 /** Where the node is reached (an NWC wallet: its first relay); null for the simulated node. */
@@ -199,13 +252,52 @@ function urlOf(config: StoredConfig): string | null {
 	return config.kind === 'nwc' ? (config.connection.relays[0] ?? null) : null;
 }
 
+/** How payments reach Flashpoint besides polling: pushed hints, for the kinds that have them. */
+export type PushStatus = { enabled: boolean; message: string };
+
 /** The stored settings without credentials, for GET and the connection test. */
 export type NodeSummary = {
 	kind: StoredConfig['kind'];
 	url: string | null;
 	observed: ObservedNode | null;
 	updatedAt: number;
+	/** Null for kinds that push nothing (polled while a screen shows an invoice, and swept). */
+	push?: PushStatus | null;
 };
+
+const POLLING =
+	'Flashpoint asks the node every second while a screen shows an invoice, and the minute cron' +
+	' sweeps the rest.';
+
+function pushOf(config: StoredConfig): PushStatus | null {
+	if (config.kind === 'btcpay') {
+		if (config.push) {
+			return {
+				enabled: true,
+				message:
+					'BTCPay Server sends invoice events to Flashpoint (a webhook); each one makes' +
+					' Flashpoint re-read the invoice at once. Polling stays on as the fallback.'
+			};
+		}
+		return {
+			enabled: false,
+			message:
+				`Push is off, so payments are found by polling: ${POLLING} ` +
+				`${config.pushError ?? ''} To turn push on, give the API key the permission` +
+				' btcpay.store.webhooks.canmodifywebhooks and save the node again.'
+		};
+	}
+	if (config.kind === 'nwc') {
+		return {
+			enabled: true,
+			message:
+				'While a screen shows an invoice, Flashpoint follows the wallet’s payment_received' +
+				' notifications (NIP-47) on its relay and re-reads the invoice at once; polling stays' +
+				' on for wallets that send none.'
+		};
+	}
+	return null;
+}
 
 export async function nodeSummary(env: WorkerEnv, storeId: string): Promise<NodeSummary | null> {
 	const row = await findStoreNode(database(env.DB), storeId);
@@ -215,8 +307,43 @@ export async function nodeSummary(env: WorkerEnv, storeId: string): Promise<Node
 		kind: config.kind,
 		url: urlOf(config),
 		observed: config.observed ?? null,
-		updatedAt: row.updatedAt
+		updatedAt: row.updatedAt,
+		push: pushOf(config)
 	};
+}
+
+/**
+ * The secret a store's BTCPay webhook deliveries are signed with, and the BTCPay store they
+ * must name; null when the store is not on BTCPay Server or push is off.
+ */
+export async function btcpayPushOf(
+	env: WorkerEnv,
+	storeId: string
+): Promise<{ secret: string; btcpayStoreId: string } | null> {
+	const row = await findStoreNode(database(env.DB), storeId);
+	if (!row || row.kind !== 'btcpay') return null;
+	const config = await readStored(env, storeId, row.sealedConfig);
+	if (config.kind !== 'btcpay' || !config.push) return null;
+	return { secret: config.push.secret, btcpayStoreId: config.storeId };
+}
+
+/** For the connection test: is the webhook still registered and enabled on BTCPay Server? */
+export async function checkBtcpayPush(env: WorkerEnv, storeId: string): Promise<{ ok: boolean; message: string } | null> {
+	const row = await findStoreNode(database(env.DB), storeId);
+	if (!row || row.kind !== 'btcpay') return null;
+	const config = await readStored(env, storeId, row.sealedConfig);
+	if (config.kind !== 'btcpay') return null;
+	if (!config.push) return { ok: false, message: pushOf(config)!.message };
+	const { url, apiKey, storeId: btcpayStore } = config;
+	const again = 'Save the node again to register a new one; until then payments are found by polling.';
+	try {
+		const state = await btcpayWebhookState({ url, apiKey, storeId: btcpayStore }, nodeDeps(), config.push.webhookId);
+		if (state === 'missing') return { ok: false, message: `The webhook Flashpoint registered is gone from BTCPay Server. ${again}` };
+		if (state === 'disabled') return { ok: false, message: `The webhook Flashpoint registered is disabled on BTCPay Server; enable it there. ${again}` };
+		return { ok: true, message: pushOf(config)!.message };
+	} catch (error) {
+		return { ok: false, message: `Could not read the webhook on BTCPay Server: ${describe(error)} Polling is used meanwhile.` };
+	}
 }
 
 /** A node this deployment cannot use as stored (e.g. http://127.0.0.1 in production). */

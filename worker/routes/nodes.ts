@@ -1,7 +1,9 @@
 // The store's node: PUT/GET /api/v1/stores/{storeId}/node (any node kind's settings in, never
 // credentials out; GET answers from the stored settings with a `health` field when the node does
-// not answer), POST …/node/test (what exactly is wrong with the connection, check by check), and
-// the simulated node's test wallet, POST …/node/simulate-payment.
+// not answer), POST …/node/test (what exactly is wrong with the connection, check by check), the
+// simulated node's test wallet, POST …/node/simulate-payment, and the public receiver of the
+// merchant's BTCPay Server webhook, POST …/node/btcpay-webhook (a signed hint to re-read an
+// invoice from the node; nothing is credited from its body).
 import { Hono } from 'hono';
 import { webhookFetcher } from '../webhooks/outbound';
 import {
@@ -18,13 +20,23 @@ import { findStoreNode } from '../data/stores';
 import { parseDecimal } from '../domain/money';
 import { isProduction, type AppEnv, type WorkerEnv } from '../env';
 import { ApiError, ValidationError } from '../errors';
-import { storePermission } from '../auth/authorize';
+import { publicRoute, storePermission } from '../auth/authorize';
 import { STORE } from '../auth/permissions';
 import { syncInvoice } from '../invoices/sync';
 import { decodeInvoice, InvoiceDecodeError } from '../lightning/bolt11';
 import { publishInvoice } from '../live/publish';
 import { NodeHttpError } from '../nodes/http';
-import { connectNode, networkOf, nodeFor, nodeSummary, type NodeSummary } from '../nodes/registry';
+import { parseBtcpayWebhook, verifyBtcpayWebhook } from '../nodes/btcpay';
+import {
+	btcpayPushOf,
+	checkBtcpayPush,
+	connectNode,
+	networkOf,
+	nodeFor,
+	nodeSummary,
+	type NodeSummary
+} from '../nodes/registry';
+import { publicOrigin } from '../origin';
 import { payWithTestWallet } from '../nodes/simulated';
 import type { NodeInfo } from '../nodes/types';
 import { checkNodeUrl } from '../nodes/url-policy';
@@ -61,7 +73,8 @@ function connectionData(summary: NodeSummary, probe: Probe, now: number): NodeCo
 		...(summary.url !== null ? { url: summary.url } : {}),
 		health: probe.info
 			? { ok: true, message: `${name} answered.`, checked }
-			: { ok: false, message: describeError(probe.error), checked }
+			: { ok: false, message: describeError(probe.error), checked },
+		...(summary.push ? { push: summary.push } : {})
 	};
 }
 
@@ -164,8 +177,16 @@ async function testConnection(
 				' and card payouts need it.'
 		);
 	}
+	if (summary.kind === 'btcpay') {
+		const push = await checkBtcpayPush(env, storeId);
+		if (push) record('push', push.ok, push.message);
+	}
 	return done();
 }
+
+/** Where the merchant's BTCPay Server sends its webhook deliveries for this store. */
+const btcpayWebhookUrl = (origin: string, storeId: string) =>
+	`${origin}/api/v1/stores/${encodeURIComponent(storeId)}/node/btcpay-webhook`;
 
 function testBody(text: string): NodeInfo['network'] | undefined {
 	let raw: unknown = undefined;
@@ -192,11 +213,49 @@ export const nodeRoutes = new Hono<AppEnv>()
 	.put('/stores/:storeId/node', modify, validate('json', nodeSettingsSchema), async (c) => {
 		const storeId = c.req.param('storeId');
 		const settings = c.req.valid('json');
-		const connected = await connectNode(c.env, storeId, settings, Date.now());
+		const connected = await connectNode(c.env, storeId, settings, Date.now(), {
+			btcpayWebhookUrl: btcpayWebhookUrl(publicOrigin(c), storeId)
+		});
 		const summary = await summaryOf(c.env, storeId);
 		// Never the credentials: the kind and address only.
 		await audit(c, { storeId, action: 'node.connect', details: { kind: settings.kind, url: 'url' in settings ? settings.url : null } });
 		return c.json(connectionData(summary, connected, Date.now()), 200);
+	})
+	// Public: BTCPay Server cannot sign in; the BTCPay-Sig HMAC over the raw body, keyed with the
+	// secret sealed with the node settings, is what authenticates a delivery. Greenfield webhook
+	// payloads carry no amounts or status, and BTCPay signs no timestamp (a delivery can be
+	// replayed), so a delivery is only ever a reason to re-read the invoice from the node.
+	.post('/stores/:storeId/node/btcpay-webhook', publicRoute, async (c) => {
+		const storeId = c.req.param('storeId');
+		const raw = new Uint8Array(await c.req.arrayBuffer());
+		const push = await btcpayPushOf(c.env, storeId);
+		if (!push) {
+			// 404 is final for BTCPay (it retries only 5xx, 408 and 429): a stale webhook stops here.
+			throw new ApiError('not-found', 'This store takes no BTCPay Server webhooks: it is not connected to BTCPay Server with push on.');
+		}
+		if (!verifyBtcpayWebhook(push.secret, raw, c.req.header('btcpay-sig'))) {
+			throw new ApiError(
+				'unauthenticated',
+				'The BTCPay-Sig header does not match this body for the webhook Flashpoint registered; if the' +
+					' webhook was made by hand, save the node again so Flashpoint registers its own.'
+			);
+		}
+		const hint = parseBtcpayWebhook(raw);
+		if (!hint) {
+			throw new ApiError('bad-request', 'The body is not a BTCPay Server webhook event (JSON with at least a "type").');
+		}
+		// Another store's event, an event without an invoice, or a BTCPay invoice Flashpoint did not
+		// make: acknowledged (200) so that BTCPay does not retry it, and otherwise ignored.
+		const db = database(c.env.DB);
+		const row = hint.storeId === push.btcpayStoreId && hint.invoiceId && hint.flashpointInvoiceId
+			? await findInvoice(db, hint.flashpointInvoiceId)
+			: undefined;
+		if (!row || row.storeId !== storeId) return c.json({ received: true, invoiceId: null }, 200);
+		const result = await syncInvoice(c.env, row.id);
+		if (result?.changed) {
+			await inBackground(c, Promise.all([publishInvoice(c.env, result.row), sendDueWebhooks(c.env, Date.now, webhookFetcher())]));
+		}
+		return c.json({ received: true, invoiceId: row.id }, 200);
 	})
 	.post('/stores/:storeId/node/test', modify, async (c) => {
 		const expected = testBody(await c.req.text());

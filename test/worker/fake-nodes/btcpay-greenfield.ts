@@ -4,9 +4,11 @@
 // body field names and types. A request that does not fit is recorded in `violations`, so tests
 // assert there are none. Every answer is built from the described schemas only. Behind it sits a
 // node with a BTCPayServer.Lightning personality (LND or Core Lightning invoice ids) that can
-// lose invoices, misreport them, go down, hang, or pay slowly.
+// lose invoices, misreport them, go down, hang, or pay slowly. It also keeps the store's webhooks
+// (test/fixtures/nodes/btcpay/greenfield-webhooks.json) and signs deliveries as BTCPay does.
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { base58 } from '@scure/base';
 import {
 	decodeInvoice,
@@ -15,6 +17,7 @@ import {
 	nodeKeyFromPrivateKey
 } from '../../../worker/lightning/bolt11';
 import spec from '../../fixtures/nodes/btcpay/greenfield-lightning.json';
+import webhookSpec from '../../fixtures/nodes/btcpay/greenfield-webhooks.json';
 import type { FakeLightning } from './nwc-relay';
 
 type Operation = (typeof spec.operations)[keyof typeof spec.operations];
@@ -53,6 +56,19 @@ type Invoice = {
 	paidAt: number | null;
 	amountReceivedMsat: bigint;
 };
+
+/** A webhook registered on the fake store. */
+export type FakeWebhook = {
+	id: string;
+	url: string;
+	secret: string;
+	enabled: boolean;
+	automaticRedelivery: boolean;
+	authorizedEvents: { everything: boolean; specificEvents: string[] };
+};
+
+/** A delivery as BTCPay would POST it: the exact body bytes and the signature header. */
+export type FakeDelivery = { url: string; body: string; signature: string; deliveryId: string };
 
 type Payment = {
 	paymentHash: string;
@@ -118,6 +134,8 @@ export class FakeGreenfield {
 	readonly payOutcomes: PayOutcome[] = [];
 	/** Misreports of invoices, by payment hash. */
 	readonly tampered = new Map<string, { amountMsat?: bigint; paymentHash?: string }>();
+	/** The store's webhooks, by id. */
+	readonly webhooks = new Map<string, FakeWebhook>();
 	private readonly apiKey: string;
 	private readonly storeId: string;
 	private readonly permissions: string[];
@@ -147,6 +165,8 @@ export class FakeGreenfield {
 	fetch = async (request: Request): Promise<Response> => {
 		if (this.hang) return this.never(request);
 		const url = new URL(request.url);
+		const hooks = this.webhookRoute(request.method, url.pathname);
+		if (hooks) return this.webhookOperation(request, hooks);
 		const match = this.route(request.method, url.pathname);
 		if (!match) {
 			this.violations.push(`${request.method} ${url.pathname} is not a described operation`);
@@ -263,6 +283,42 @@ export class FakeGreenfield {
 		for (const payment of this.payments.values()) {
 			if (payment.status === 'Pending') this.complete(payment);
 		}
+	}
+
+	/**
+	 * What BTCPay would send to each enabled webhook for an invoice event (WebhookInvoiceEvent,
+	 * indented JSON, `BTCPay-Sig: sha256=<HMAC-SHA256 of the body under the secret>`).
+	 */
+	deliveries(
+		type: string,
+		event: { invoiceId: string; metadata?: Record<string, unknown>; storeId?: string }
+	): FakeDelivery[] {
+		const out: FakeDelivery[] = [];
+		for (const hook of this.webhooks.values()) {
+			const wanted = hook.authorizedEvents.everything || hook.authorizedEvents.specificEvents.includes(type);
+			if (!hook.enabled || !wanted) continue;
+			const deliveryId = base58.encode(crypto.getRandomValues(new Uint8Array(16)));
+			const payload: Record<string, unknown> = {
+				deliveryId,
+				webhookId: hook.id,
+				originalDeliveryId: deliveryId,
+				isRedelivery: false,
+				type,
+				timestamp: Math.floor(this.now() / 1000),
+				storeId: event.storeId ?? this.storeId,
+				invoiceId: event.invoiceId,
+				metadata: event.metadata ?? {}
+			};
+			for (const key of Object.keys(payload)) {
+				if (!webhookSpec.schemas.WebhookInvoiceEvent.properties.includes(key)) {
+					throw new Error(`fake: WebhookInvoiceEvent has no property ${key}`);
+				}
+			}
+			const body = JSON.stringify(payload, null, 2);
+			const signature = `sha256=${bytesToHex(hmac(sha256, utf8ToBytes(hook.secret), utf8ToBytes(body)))}`;
+			out.push({ url: hook.url, body, signature, deliveryId });
+		}
+		return out;
 	}
 
 	/** Requests for one operation, in order. */
@@ -456,6 +512,96 @@ export class FakeGreenfield {
 				this.violations.push(`${operationId}: ${problem}`);
 			}
 		}
+	}
+
+	// -- webhooks ----------------------------------------------------------------------------
+
+	private webhookRoute(method: string, pathname: string): { operationId: string; webhookId: string | null; storeId: string } | null {
+		for (const [operationId, operation] of Object.entries(webhookSpec.operations)) {
+			if (operation.method !== method) continue;
+			const pattern = operation.path.replace('{storeId}', '([^/]+)').replace('{webhookId}', '([^/]+)');
+			const found = new RegExp(`^(?:.*)${pattern}$`).exec(pathname);
+			if (!found) continue;
+			return { operationId, storeId: decodeURIComponent(found[1] ?? ''), webhookId: found[2] ? decodeURIComponent(found[2]) : null };
+		}
+		return null;
+	}
+
+	private async webhookOperation(
+		request: Request,
+		route: { operationId: string; webhookId: string | null; storeId: string }
+	): Promise<Response> {
+		const headers: Record<string, string> = {};
+		request.headers.forEach((value, key) => {
+			headers[key] = value;
+		});
+		let body: Record<string, unknown> | null = null;
+		if (request.method === 'POST') {
+			try {
+				body = (await request.json()) as Record<string, unknown>;
+			} catch {
+				this.violations.push(`${route.operationId}: body is not JSON`);
+				return problem(400, 'invalid-json', 'fake: body is not JSON');
+			}
+		}
+		const path = new URL(request.url).pathname;
+		this.requests.push({ operationId: route.operationId, method: request.method, path, headers, body });
+		if (headers.authorization !== spec.authorizationHeader.replace('{apiKey}', this.apiKey)) {
+			return problem(401, 'unauthenticated', 'Authentication is required for accessing this endpoint');
+		}
+		const allowed = [webhookSpec.permission, ...webhookSpec.permissionImpliedBy].some((p) => this.hasPermission(p));
+		if (!allowed || route.storeId !== this.storeId) {
+			const message = `Insufficient API Permissions. Please use an API key with permission "${webhookSpec.permission}".`;
+			return problem(403, 'missing-permission', message);
+		}
+		if (this.forcedStatus !== null) return problem(this.forcedStatus, 'fake', 'forced');
+		switch (route.operationId) {
+			case 'Webhooks_CreateWebhook':
+				return this.createWebhook(body ?? {});
+			case 'Webhooks_GetWebhook': {
+				const hook = this.webhooks.get(route.webhookId ?? '');
+				if (!hook) return json(404, undefined);
+				const { secret: _secret, ...data } = hook;
+				return json(200, data);
+			}
+			case 'Webhooks_DeleteWebhook':
+				if (!this.webhooks.delete(route.webhookId ?? '')) return json(404, undefined);
+				return json(200, undefined);
+			default:
+				return json(500, undefined);
+		}
+	}
+
+	private createWebhook(body: Record<string, unknown>): Response {
+		const properties: Record<string, { type: string; nullable: boolean }> = webhookSpec.schemas.WebhookDataCreate.properties;
+		for (const [key, value] of Object.entries(body)) {
+			const property = properties[key];
+			if (!property) {
+				this.violations.push(`Webhooks_CreateWebhook: WebhookDataCreate has no field ${key}`);
+				continue;
+			}
+			if (value === null ? !property.nullable : typeof value !== property.type) {
+				this.violations.push(`Webhooks_CreateWebhook: ${key} should be a ${property.type}`);
+			}
+		}
+		const events = (body.authorizedEvents ?? {}) as { everything?: unknown; specificEvents?: unknown };
+		const specific = Array.isArray(events.specificEvents) ? events.specificEvents.map(String) : [];
+		for (const event of specific) {
+			if (!webhookSpec.events.includes(event)) this.violations.push(`Webhooks_CreateWebhook: unknown event ${event}`);
+		}
+		if (typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) {
+			return json(400, [{ path: 'url', message: 'Invalid url' }]);
+		}
+		const hook: FakeWebhook = {
+			id: base58.encode(crypto.getRandomValues(new Uint8Array(16))),
+			url: body.url,
+			secret: typeof body.secret === 'string' && body.secret !== '' ? body.secret : base58.encode(crypto.getRandomValues(new Uint8Array(16))),
+			enabled: body.enabled !== false,
+			automaticRedelivery: body.automaticRedelivery !== false,
+			authorizedEvents: { everything: events.everything !== false, specificEvents: specific }
+		};
+		this.webhooks.set(hook.id, hook);
+		return json(200, { ...hook });
 	}
 
 	private hasPermission(permission: string): boolean {
