@@ -133,7 +133,7 @@ export function tapTopUp(auth: TillAuth, storeId: string, input: TapTopup): Prom
 
 // ---- the cardholder (public) ----
 
-/** The LNURL-style refusal `{status: "ERROR", reason}` of the /boltcard routes as an ApiFailure. */
+/** The LNURL-style refusal `{status: "ERROR", reason, code?}` of the /boltcard routes as an ApiFailure. */
 async function holderCall(path: string, method: Method, body?: unknown): Promise<CardholderView> {
 	const res = await reach(() =>
 		fetch(path, {
@@ -147,7 +147,8 @@ async function holderCall(path: string, method: Method, body?: unknown): Promise
 	try {
 		const answer: unknown = await res.json();
 		if (answer && typeof answer === 'object' && 'reason' in answer && typeof answer.reason === 'string') {
-			throw new ApiFailure(res.status, 'card-refused', answer.reason);
+			const code = 'code' in answer && typeof answer.code === 'string' ? answer.code : 'card-refused';
+			throw new ApiFailure(res.status, code, answer.reason);
 		}
 	} catch (error) {
 		if (error instanceof ApiFailure) throw error;

@@ -2,7 +2,6 @@
 // (frozen, over a limit, not enough balance, …); anything else is said as the app says it.
 import type { ApiFailure } from '../api.ts';
 import type { CardText } from '../i18n/cards.svelte.ts';
-import { failureText } from '../pos/failure-text.ts';
 
 const NAMED = new Set<string>([
 	'card-unknown',
@@ -20,5 +19,6 @@ const NAMED = new Set<string>([
 
 export function cardFailureText(text: CardText, failure: ApiFailure): string {
 	if (NAMED.has(failure.code)) return text.t(`fail.${failure.code}` as 'fail.card-unknown');
-	return failureText(text.i18n, failure);
+	// As pos/failure-text.ts says it, repeated so the cardholder page does not share the till's chunk.
+	return failure.code === 'network' ? text.i18n.t('error.network') : failure.message;
 }
