@@ -19,7 +19,14 @@ export function silence(message: string): NodeHttpError {
 	return new NodeHttpError('node-unavailable', 'timeout', message);
 }
 
-export type Filter = { kinds: number[]; authors?: string[]; '#e'?: string[]; limit?: number };
+export type Filter = {
+	kinds: number[];
+	authors?: string[];
+	'#e'?: string[];
+	'#p'?: string[];
+	since?: number;
+	limit?: number;
+};
 export type Subscription = {
 	onEvent(event: unknown): void;
 	onEose(): void;
@@ -135,6 +142,26 @@ export class RelayConnection {
 				done();
 			}
 		});
+	}
+
+	/**
+	 * A long-lived subscription (NIP-01 REQ): `onEvent` gets every event the relay forwards for
+	 * `filter` until the returned function closes it or the connection ends (`onEnd`).
+	 */
+	subscribe(filter: Filter, handlers: { onEvent(event: unknown): void; onEnd(reason: string): void }): () => void {
+		const subId = randomId();
+		if (!this.open) {
+			handlers.onEnd(this.ended ?? 'the relay connection is closed');
+			return () => {};
+		}
+		this.subscriptions.set(subId, { onEvent: handlers.onEvent, onEose: () => {}, onEnd: handlers.onEnd });
+		try {
+			this.socket.send(JSON.stringify(['REQ', subId, filter]));
+		} catch (error) {
+			this.subscriptions.delete(subId);
+			handlers.onEnd(`the subscription could not be sent (${String(error)})`);
+		}
+		return () => this.unsubscribe(subId);
 	}
 
 	private unsubscribe(subId: string): void {

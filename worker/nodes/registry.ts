@@ -24,6 +24,7 @@ import { NodeHttpError, type NodeDeps, type NodeFetch } from './http';
 import { LndNode, type LndConfig } from './lnd';
 import { LnbitsNode, type LnbitsConfig } from './lnbits';
 import { createNwcAdapter, parseNwcConnectionString, type NwcConfig } from './nwc';
+import { followNwcNotifications, type NotificationFeed } from './nwc-notifications';
 import { SimulatedNode, type SimulatedConfig } from './simulated';
 import { NodeError, type NodeAdapter, type NodeInfo } from './types';
 import { checkNodeUrl } from './url-policy';
@@ -429,4 +430,21 @@ export function testModeOf(summary: NodeSummary | null): boolean {
 	if (summary.kind === 'simulated') return true;
 	const network = summary.observed?.network;
 	return network !== undefined && network !== null && network !== 'mainnet';
+}
+
+/**
+ * Follows the payment notifications of the store's NWC wallet (NIP-47), calling
+ * `onPaymentReceived` with each payment hash: hints to re-read an invoice. Null when the store
+ * is not on NWC (the other kinds are polled, or push through their own door).
+ */
+export async function followStoreNotifications(
+	env: WorkerEnv,
+	storeId: string,
+	onPaymentReceived: (paymentHash: string) => void
+): Promise<NotificationFeed | null> {
+	const row = await findStoreNode(database(env.DB), storeId);
+	if (!row || row.kind !== 'nwc') return null;
+	const config = await readStored(env, storeId, row.sealedConfig);
+	if (config.kind !== 'nwc') return null;
+	return followNwcNotifications(config.connection, nodeDeps(), onPaymentReceived);
 }

@@ -32,6 +32,7 @@ type Filter = {
 	authors?: string[];
 	'#e'?: string[];
 	'#p'?: string[];
+	since?: number;
 	limit?: number;
 };
 
@@ -40,6 +41,7 @@ export type RelayPeer = { send(text: string): void };
 
 export function matches(filter: Filter, event: NostrEvent): boolean {
 	if (filter.ids && !filter.ids.includes(event.id)) return false;
+	if (filter.since !== undefined && event.created_at < filter.since) return false;
 	if (filter.kinds && !filter.kinds.includes(event.kind)) return false;
 	if (filter.authors && !filter.authors.includes(event.pubkey)) return false;
 	for (const tag of ['e', 'p'] as const) {
@@ -124,6 +126,17 @@ export class FakeRelay {
 				peer.send(JSON.stringify(['EVENT', subId, event]));
 			}
 		}
+	}
+
+	/** How many open client subscriptions would be sent `event`. */
+	subscribersFor(event: NostrEvent): number {
+		let count = 0;
+		for (const subs of this.subscriptions.values()) {
+			for (const filters of subs.values()) {
+				if (filters.some((f) => matches(f, event))) count++;
+			}
+		}
+		return count;
 	}
 
 	/** Closes every client connection (a relay restart). */
