@@ -105,6 +105,14 @@ describe('connecting BTCPay Server registers a webhook for invoice events', () =
 		expect((await deliver(await onlyDelivery('InvoiceSettled', 'BtcpayInvA', { flashpointInvoiceId: invoice.id }))).status).toBe(200);
 	});
 
+	it('removes its webhook from BTCPay Server when the store switches to another node', async () => {
+		const f = await btcpayStore();
+		expect(greenfield.webhooks.size).toBe(1);
+		expect((await call(`/stores/${f.storeId}/node`, { method: 'PUT', headers: f.auth, json: { kind: 'simulated' } })).status).toBe(200);
+		expect(greenfield.webhooks.size).toBe(0);
+		expect(greenfield.calls('Webhooks_DeleteWebhook')).toHaveLength(1);
+	});
+
 	it('still connects when the API key may not manage webhooks, and says polling is used', async () => {
 		restore();
 		useGreenfield(LIGHTNING);

@@ -146,6 +146,35 @@ describe('NWC payment notifications while a screen watches', () => {
 		await until(() => relay.subscribersFor(probe) === 0, 'the relay subscription to close');
 	});
 
+	it('says in GET node and the node test whether the wallet announces payment notifications', async () => {
+		type Push = { enabled: boolean; message: string };
+		type Test = { ok: boolean; checks: Array<{ name: string; ok: boolean; message: string }> };
+		const cases: Array<{ options: ConstructorParameters<typeof FakeWallet>[2]; enabled: boolean; says: string }> = [
+			{ options: {}, enabled: true, says: 'follows the wallet’s payment_received notifications' },
+			{ options: { notifications: ['payment_sent'] }, enabled: false, says: 'found by polling' },
+			{ options: { publishInfo: false }, enabled: true, says: 'if it sends them' }
+		];
+		for (const { options, enabled, says } of cases) {
+			const relay = new FakeRelay('wss://relay.test/');
+			const wallet = new FakeWallet(relay, new FakeLightning(), options);
+			restore();
+			restore = useNodeFetcher(relayFetch(relay));
+			const f = await createStore({ name: 'NWC status café', defaultCurrency: 'USD' }, { node: false });
+			const connectionString = wallet.connectionString(bytesToHex(newNodePrivateKey()));
+			const put = await json<{ push: Push }>(await call(`/stores/${f.storeId}/node`, { method: 'PUT', headers: f.auth, json: { kind: 'nwc', connectionString } }));
+			expect(put.push).toMatchObject({ enabled });
+			expect(put.push.message).toContain(says);
+			const got = await json<{ push: Push }>(await call(`/stores/${f.storeId}/node`, { headers: f.auth }));
+			expect(got.push).toEqual(put.push);
+			const test = await json<Test>(await call(`/stores/${f.storeId}/node/test`, { method: 'POST', headers: f.auth, json: { network: 'regtest' } }));
+			const check = test.checks.find((c) => c.name === 'push')!;
+			// A wallet without notifications is no fault: polling finds its payments.
+			expect(check.ok).toBe(true);
+			expect(check.message).toContain(says);
+			expect(test.ok).toBe(true);
+		}
+	});
+
 	it('does not follow anything for stores that are not on NWC', async () => {
 		const f = await createStore();
 		const invoice = await createInvoice(f, { amount: '100', currency: 'SATS' });

@@ -5,8 +5,9 @@
 // A notification is only ever a hint: the caller re-reads the invoice with lookup_invoice before
 // anything counts (relays may drop, repeat or delay ephemeral events, and anyone can publish).
 import { NodeHttpError } from './http';
-import { publicKeyOf, secretKeyFromHex } from './nostr';
+import { publicKeyOf, secretKeyFromHex, tagValue, verifyEvent } from './nostr';
 import {
+	KIND_INFO,
 	KIND_NOTIFICATION,
 	KIND_NOTIFICATION_NIP04,
 	type NodeDeps,
@@ -42,6 +43,46 @@ function connectWithin(connect: (url: string) => Promise<WebSocketLike>, url: st
 	return Promise.race([attempt, expiry]).finally(() => clearTimeout(timer));
 }
 
+/** The first of the wallet's relays that accepts a connection. */
+async function openFirstRelay(config: NwcConfig, deps: NodeDeps, timeoutMs: number): Promise<RelayConnection> {
+	const connect = deps.connect ?? fetchWebSocketConnector(deps.fetch);
+	const problems: string[] = [];
+	for (const url of config.relays) {
+		try {
+			return new RelayConnection(await connectWithin(connect, url, timeoutMs));
+		} catch (error) {
+			problems.push(`${new URL(url).host}: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+	const message = `No relay of the wallet could be reached (${problems.join('; ')}).`;
+	throw new NodeHttpError('node-unavailable', 'unreachable', message);
+}
+
+/**
+ * The notification types the wallet announces in its NIP-47 info event (kind 13194, tag
+ * `notifications`, e.g. "payment_received payment_sent"); null when the relay has no info event
+ * from it. Throws `node-unavailable` when no relay can be reached.
+ */
+export async function announcedNotifications(
+	config: NwcConfig,
+	deps: NodeDeps,
+	options: { connectTimeoutMs?: number; queryTimeoutMs?: number } = {}
+): Promise<string[] | null> {
+	const relay = await openFirstRelay(config, deps, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+	try {
+		const filter = { kinds: [KIND_INFO], authors: [config.walletPubkey], limit: 1 };
+		const events = await relay.query(filter, options.queryTimeoutMs ?? 3_000);
+		const info = events
+			.filter(verifyEvent)
+			.filter((event) => event.kind === KIND_INFO && event.pubkey === config.walletPubkey)
+			.sort((a, b) => b.created_at - a.created_at)[0];
+		if (!info) return null;
+		return (tagValue(info, 'notifications') ?? '').split(/\s+/).filter(Boolean);
+	} finally {
+		relay.close();
+	}
+}
+
 /**
  * Subscribes to the wallet's notifications on the first of its relays that accepts a
  * connection, and calls `onPaymentReceived` with the payment hash of every correctly signed,
@@ -54,22 +95,7 @@ export async function followNwcNotifications(
 	onPaymentReceived: (paymentHash: string) => void,
 	options: { connectTimeoutMs?: number } = {}
 ): Promise<NotificationFeed> {
-	const connect = deps.connect ?? fetchWebSocketConnector(deps.fetch);
-	const problems: string[] = [];
-	let relay: RelayConnection | null = null;
-	for (const url of config.relays) {
-		try {
-			relay = new RelayConnection(await connectWithin(connect, url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS));
-			break;
-		} catch (error) {
-			problems.push(`${new URL(url).host}: ${error instanceof Error ? error.message : String(error)}`);
-		}
-	}
-	if (!relay) {
-		const message = `No relay of the wallet could be reached (${problems.join('; ')}).`;
-		throw new NodeHttpError('node-unavailable', 'unreachable', message);
-	}
-	const connection = relay;
+	const connection = await openFirstRelay(config, deps, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
 	let open = true;
 	const client = publicKeyOf(secretKeyFromHex(config.secret));
 	const filter = {

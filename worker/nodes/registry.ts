@@ -24,7 +24,11 @@ import { NodeHttpError, type NodeDeps, type NodeFetch } from './http';
 import { LndNode, type LndConfig } from './lnd';
 import { LnbitsNode, type LnbitsConfig } from './lnbits';
 import { createNwcAdapter, parseNwcConnectionString, type NwcConfig } from './nwc';
-import { followNwcNotifications, type NotificationFeed } from './nwc-notifications';
+import {
+	announcedNotifications,
+	followNwcNotifications,
+	type NotificationFeed
+} from './nwc-notifications';
 import { SimulatedNode, type SimulatedConfig } from './simulated';
 import { NodeError, type NodeAdapter, type NodeInfo } from './types';
 import { checkNodeUrl } from './url-policy';
@@ -56,7 +60,11 @@ const observe = (info: NodeInfo, now: number): ObservedNode => ({
  */
 type BtcpayPush = { webhookId: string; secret: string };
 type StoredBtcpay = { kind: 'btcpay'; push?: BtcpayPush | null; pushError?: string | null } & BtcpayConfig;
-type StoredNwc = { kind: 'nwc'; connection: NwcConfig };
+/**
+ * `notifies`: whether the wallet announced `payment_received` notifications (NIP-47 info event)
+ * when it was connected; null when it published no info event or the relay could not be asked.
+ */
+type StoredNwc = { kind: 'nwc'; connection: NwcConfig; notifies?: boolean | null };
 type KindConfig = SimulatedConfig | LndConfig | ClnConfig | LnbitsConfig | StoredBtcpay | StoredNwc;
 
 /**
@@ -205,12 +213,13 @@ export async function connectNode(
 		config.observed = same ? (previous?.observed ?? null) : null;
 	}
 	if (config.kind === 'btcpay') await registerPush(config, options.btcpayWebhookUrl);
+	if (config.kind === 'nwc') config.notifies = await walletNotifies(config.connection);
 	await writeStored(env, storeId, config, now);
 	if (previous?.kind === 'btcpay' && previous.push) await removePush(previous, previous.push);
 	return { info, error };
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Asks the merchant's BTCPay store to send its invoice events to Flashpoint (a hint to re-read
@@ -230,7 +239,17 @@ async function registerPush(config: StoredBtcpay, url: string | undefined): Prom
 		config.push = { webhookId, secret };
 		config.pushError = null;
 	} catch (error) {
-		config.pushError = `BTCPay Server did not take the webhook: ${describe(error)}`;
+		config.pushError = `BTCPay Server did not take the webhook: ${messageOf(error)}`;
+	}
+}
+
+/** Whether the wallet announces payment_received notifications; null when it cannot tell. */
+async function walletNotifies(connection: NwcConfig): Promise<boolean | null> {
+	try {
+		const announced = await announcedNotifications(connection, nodeDeps());
+		return announced === null ? null : announced.includes('payment_received');
+	} catch {
+		return null;
 	}
 }
 
@@ -243,7 +262,7 @@ async function removePush(previous: StoredBtcpay, push: BtcpayPush): Promise<voi
 	try {
 		await deleteBtcpayWebhook({ url, apiKey, storeId }, nodeDeps(), push.webhookId);
 	} catch (error) {
-		console.error(JSON.stringify({ btcpayWebhook: push.webhookId, removal: describe(error) }));
+		console.error(JSON.stringify({ btcpayWebhook: push.webhookId, removal: messageOf(error) }));
 	}
 }
 
@@ -288,16 +307,27 @@ function pushOf(config: StoredConfig): PushStatus | null {
 				' btcpay.store.webhooks.canmodifywebhooks and save the node again.'
 		};
 	}
-	if (config.kind === 'nwc') {
+	if (config.kind === 'nwc') return nwcPush(config.notifies ?? null);
+	return null;
+}
+
+function nwcPush(notifies: boolean | null): PushStatus {
+	if (notifies === false) {
 		return {
-			enabled: true,
+			enabled: false,
 			message:
-				'While a screen shows an invoice, Flashpoint follows the wallet’s payment_received' +
-				' notifications (NIP-47) on its relay and re-reads the invoice at once; polling stays' +
-				' on for wallets that send none.'
+				'The wallet does not announce payment_received notifications (its NIP-47 info event),' +
+				` so payments are found by polling: ${POLLING}`
 		};
 	}
-	return null;
+	const unsure = notifies === null ? ' (if it sends them: it publishes no NIP-47 info event saying so)' : '';
+	return {
+		enabled: true,
+		message:
+			`While a screen shows an invoice, Flashpoint follows the wallet’s payment_received${unsure}` +
+			' notifications on its relay and re-reads the invoice at once; polling stays on as the' +
+			' fallback.'
+	};
 }
 
 export async function nodeSummary(env: WorkerEnv, storeId: string): Promise<NodeSummary | null> {
@@ -328,11 +358,25 @@ export async function btcpayPushOf(
 	return { secret: config.push.secret, btcpayStoreId: config.storeId };
 }
 
-/** For the connection test: is the webhook still registered and enabled on BTCPay Server? */
-export async function checkBtcpayPush(env: WorkerEnv, storeId: string): Promise<{ ok: boolean; message: string } | null> {
+/**
+ * For the connection test: is the BTCPay webhook still registered and enabled, and does the NWC
+ * wallet announce payment notifications? Null for kinds that push nothing. A wallet without
+ * notifications is no fault (polling finds its payments); a webhook that is gone is (saving the
+ * node again fixes it).
+ */
+export async function checkPush(env: WorkerEnv, storeId: string): Promise<{ ok: boolean; message: string } | null> {
 	const row = await findStoreNode(database(env.DB), storeId);
-	if (!row || row.kind !== 'btcpay') return null;
+	if (!row) return null;
 	const config = await readStored(env, storeId, row.sealedConfig);
+	if (config.kind === 'nwc') {
+		try {
+			const announced = await announcedNotifications(config.connection, nodeDeps());
+			const notifies = announced === null ? null : announced.includes('payment_received');
+			return { ok: true, message: nwcPush(notifies).message };
+		} catch (error) {
+			return { ok: false, message: `Could not read the wallet’s announcements: ${messageOf(error)} Polling is used meanwhile.` };
+		}
+	}
 	if (config.kind !== 'btcpay') return null;
 	if (!config.push) return { ok: false, message: pushOf(config)!.message };
 	const { url, apiKey, storeId: btcpayStore } = config;
@@ -343,7 +387,7 @@ export async function checkBtcpayPush(env: WorkerEnv, storeId: string): Promise<
 		if (state === 'disabled') return { ok: false, message: `The webhook Flashpoint registered is disabled on BTCPay Server; enable it there. ${again}` };
 		return { ok: true, message: pushOf(config)!.message };
 	} catch (error) {
-		return { ok: false, message: `Could not read the webhook on BTCPay Server: ${describe(error)} Polling is used meanwhile.` };
+		return { ok: false, message: `Could not read the webhook on BTCPay Server: ${messageOf(error)} Polling is used meanwhile.` };
 	}
 }
 

@@ -29,7 +29,7 @@ import { NodeHttpError } from '../nodes/http';
 import { parseBtcpayWebhook, verifyBtcpayWebhook } from '../nodes/btcpay';
 import {
 	btcpayPushOf,
-	checkBtcpayPush,
+	checkPush,
 	connectNode,
 	networkOf,
 	nodeFor,
@@ -177,10 +177,8 @@ async function testConnection(
 				' and card payouts need it.'
 		);
 	}
-	if (summary.kind === 'btcpay') {
-		const push = await checkBtcpayPush(env, storeId);
-		if (push) record('push', push.ok, push.message);
-	}
+	const push = await checkPush(env, storeId);
+	if (push) record('push', push.ok, push.message);
 	return done();
 }
 

@@ -310,6 +310,8 @@ export type WalletOptions = {
 	encryption?: 'nip44' | 'nip04-only';
 	/** Publishes the NIP-47 info event (kind 13194) on the relay. */
 	publishInfo?: boolean;
+	/** Notification types the info event announces (`notifications` tag; none: no tag). */
+	notifications?: string[];
 	/** Methods this connection may use; others answer NOT_IMPLEMENTED. */
 	methods?: string[];
 	/** When false, lookup_invoice finds only the wallet's own invoices (not its payments). */
@@ -358,6 +360,7 @@ export class FakeWallet {
 		this.options = {
 			encryption: options.encryption ?? 'nip44',
 			publishInfo: options.publishInfo ?? true,
+			notifications: options.notifications ?? ['payment_received'],
 			methods: options.methods ?? ALL_METHODS,
 			lookupFindsPayments: options.lookupFindsPayments ?? true,
 			dedupes: options.dedupes ?? false,
@@ -415,7 +418,8 @@ export class FakeWallet {
 	}
 
 	private publishInfo(): void {
-		const tags = [['notifications', 'payment_received']];
+		const tags: string[][] = [];
+		if (this.options.notifications.length > 0) tags.push(['notifications', this.options.notifications.join(' ')]);
 		if (this.options.encryption === 'nip44') tags.unshift(['encryption', 'nip44_v2 nip04']);
 		const createdAt = Math.floor(this.options.now() / 1000);
 		const content = this.options.methods.join(' ');
