@@ -22,6 +22,8 @@ import { productRoutes } from './routes/products';
 import { storeRoutes } from './routes/stores';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
+import { cardRoutes } from './routes/cards';
+import { boltcardRoutes } from './routes/boltcard';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -49,9 +51,11 @@ const api = new Hono<AppEnv>()
 	.route('/', sessionRoutes)
 	.route('/', teamRoutes)
 	.route('/', terminalRoutes)
-	.route('/', auditRoutes);
+	.route('/', auditRoutes)
+	.route('/', cardRoutes);
 
-export const app = new Hono<AppEnv>().route('/api/v1', api);
+// The card URL is lnurlw://HOST/boltcard (LUD-17): public, outside the API's middleware.
+export const app = new Hono<AppEnv>().route('/api/v1', api).route('/', boltcardRoutes);
 
 app.notFound((c) => {
 	const body: ErrorBody = {

@@ -83,6 +83,7 @@ describe('route × role', () => {
 		const webhook = await json<{ id: string }>(await call(`/stores/${store.id}/webhooks`, { method: 'POST', headers: adminAuth, json: { url: 'https://merchant.example.com/h' } }));
 		const invoice = await json<{ id: string }>(await call(`/stores/${store.id}/invoices`, { method: 'POST', headers: adminAuth, json: { amount: '10' } }));
 		const product = await json<{ id: string }>(await call(`/stores/${store.id}/products`, { method: 'POST', headers: adminAuth, json: { title: 'Tea', price: '1.00' } }));
+		const card = await json<{ id: string }>(await call(`/stores/${store.id}/cards`, { method: 'POST', headers: adminAuth, json: {} }));
 		const delivery = await env.DB.prepare('select id from webhook_deliveries where webhook_id = ? limit 1').bind(webhook.id).first<{ id: string }>();
 		const code = await json<{ code: string }>(await call(`/stores/${store.id}/terminals/pairing-codes`, { method: 'POST', headers: adminAuth, json: { name: 'T' } }));
 		const paired = await json<{ terminal: { id: string } }>(await call('/terminals/pair', { method: 'POST', headers: { 'cf-connecting-ip': `198.18.${worlds}.1` }, json: { code: code.code } }));
@@ -91,6 +92,7 @@ describe('route × role', () => {
 			invoiceId: invoice.id,
 			webhookId: webhook.id,
 			productId: product.id,
+			cardId: card.id,
 			deliveryId: delivery?.id ?? 'none',
 			terminalId: paired.terminal.id,
 			userId: members.Guest,

@@ -24,3 +24,21 @@ export async function call(
 	await waitOnExecutionContext(ctx);
 	return response;
 }
+
+/** The worker's origin in tests; card URLs and /boltcard live outside /api/v1. */
+export const ORIGIN = 'http://flashpoint.test';
+
+/** Calls a path outside the API (e.g. `/boltcard?p=…`), or a full URL the worker handed out. */
+export async function callOrigin(pathOrUrl: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+	const headers = new Headers(init.headers);
+	let body = init.body;
+	if (init.json !== undefined) {
+		headers.set('content-type', 'application/json');
+		body = JSON.stringify(init.json);
+	}
+	const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${ORIGIN}${pathOrUrl}`;
+	const ctx = createExecutionContext();
+	const response = await worker.fetch(new Request(url, { ...init, headers, body }), env, ctx);
+	await waitOnExecutionContext(ctx);
+	return response;
+}

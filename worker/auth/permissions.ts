@@ -35,6 +35,8 @@ export const STORE = {
 	/** Cards and rewards (used by the Flash Card features). */
 	modifyCards: 'btcpay.store.canmodifycards',
 	viewCards: 'btcpay.store.canviewcards',
+	/** Take cash for a card at the till (a cashier's part of the card programme). */
+	topUpCards: 'btcpay.store.cantopupcards',
 	modifyRewards: 'btcpay.store.canmodifyrewards',
 	createRefunds: 'btcpay.store.cancreaterefunds'
 } as const;
@@ -85,7 +87,7 @@ const INCLUDES: Record<string, readonly string[]> = {
 	[STORE.createNonApprovedPullPayments]: [STORE.viewPullPayments],
 	[STORE.modifyPaymentRequests]: [STORE.viewPaymentRequests],
 	[STORE.modifyProducts]: [STORE.viewProducts],
-	[STORE.modifyCards]: [STORE.viewCards],
+	[STORE.modifyCards]: [STORE.viewCards, STORE.topUpCards],
 	[USER.modifyProfile]: [USER.viewProfile]
 };
 
@@ -155,7 +157,7 @@ export const STORE_ROLES = {
 		STORE.modifyRewards,
 		STORE.createRefunds
 	],
-	Employee: [STORE.createInvoice, STORE.viewInvoices, STORE.viewProducts, STORE.createLightningInvoice, STORE.viewCards],
+	Employee: [STORE.createInvoice, STORE.viewInvoices, STORE.viewProducts, STORE.createLightningInvoice, STORE.viewCards, STORE.topUpCards],
 	Guest: [STORE.viewInvoices, STORE.viewProducts]
 } as const satisfies Record<string, readonly string[]>;
 

@@ -14,7 +14,16 @@ export const LIMITS = {
 	/** Invoices created without authentication per address and store. */
 	anonymousInvoice: { limit: 30, windowMs: 60_000 },
 	/** Card taps per card (Flash Cards). */
-	tap: { limit: 20, windowMs: 60_000 }
+	tap: { limit: 20, windowMs: 60_000 },
+	/**
+	 * Card reads per address on the public tap endpoints (any card, unknown ones included): high,
+	 * because a market's tills often share one address; the per-card limit is the tight one.
+	 */
+	tapAddress: { limit: 600, windowMs: 60_000 },
+	/** Card payments tried at one store's tills. */
+	tillCard: { limit: 120, windowMs: 60_000 },
+	/** Cardholder page look-ups by link per address. */
+	holder: { limit: 30, windowMs: 60_000 }
 } as const;
 
 export async function rateLimit(c: Context<AppEnv>, key: string, rule: { limit: number; windowMs: number }): Promise<void> {

@@ -59,6 +59,14 @@ export const topupSchema = z.object({
 });
 export type Topup = z.infer<typeof topupSchema>;
 
+/** A cash top-up at the till: the cashier taps the card, so the tap says which card. */
+export const tapTopupSchema = z.object({
+	card: z.string().trim().min(8).max(2000),
+	amount: decimalString,
+	currency: z.string().trim().toUpperCase().max(10)
+});
+export type TapTopup = z.infer<typeof tapTopupSchema>;
+
 export const listCardsQuerySchema = z.object({
 	/** Matches the label or the card id. */
 	search: z.string().trim().max(80).optional(),

@@ -4,11 +4,17 @@
 //   polling missed, expiry, the end of monitoring);
 // - webhook deliveries that are due (first attempts and retries) are sent;
 // - idempotency records older than 24 hours, and finished webhook deliveries older than 60 days
-//   (as BTCPay keeps them), are pruned.
+//   (as BTCPay keeps them), are pruned;
+// - outgoing payments whose outcome was unknown (card spends at other merchants) are looked up
+//   at the node until definite, and settled Flash Card top-ups missing their credit get it.
 import { database } from '../db/client';
 import { webhookFetcher } from '../webhooks/outbound';
 import { pruneRecords } from '../data/idempotency';
-import { listOpenInvoices, listStuckCreations } from '../data/invoices';
+import { listOpenInvoices, listStuckCreations, listUncreditedTopups } from '../data/invoices';
+import { creditLightningTopup } from '../cards/topup';
+import { reconcileOutgoing } from '../payments/outgoing';
+// Registers what ends a card tap when its payment resolves (see onOutgoingResolved).
+import '../cards/withdraw';
 import { findStore } from '../data/stores';
 import { pruneDeliveries } from '../data/webhooks';
 import type { WorkerEnv } from '../env';
@@ -26,6 +32,9 @@ export type SweepReport = {
 	invoicesChecked: number;
 	invoicesChanged: number;
 	webhookDeliveriesSent: number;
+	outgoingChecked: number;
+	outgoingResolved: number;
+	topupsCredited: number;
 	errors: number;
 };
 
@@ -43,6 +52,9 @@ export async function sweep(env: WorkerEnv, now: number, fetcher: Fetcher = webh
 		invoicesChecked: 0,
 		invoicesChanged: 0,
 		webhookDeliveriesSent: 0,
+		outgoingChecked: 0,
+		outgoingResolved: 0,
+		topupsCredited: 0,
 		errors: 0
 	};
 	for (const row of await listStuckCreations(db, now - STUCK_AFTER_MS, BATCH)) {
@@ -67,6 +79,22 @@ export async function sweep(env: WorkerEnv, now: number, fetcher: Fetcher = webh
 		} catch (error) {
 			report.errors++;
 			console.error(JSON.stringify({ cron: 'sync', invoiceId: row.id, error: String(error) }));
+		}
+	}
+	try {
+		const outgoing = await reconcileOutgoing(env, now);
+		report.outgoingChecked = outgoing.checked;
+		report.outgoingResolved = outgoing.resolved;
+	} catch (error) {
+		report.errors++;
+		console.error(JSON.stringify({ cron: 'outgoing', error: String(error) }));
+	}
+	for (const row of await listUncreditedTopups(db, BATCH)) {
+		try {
+			if ((await creditLightningTopup(db, row, now))?.status === 'posted') report.topupsCredited++;
+		} catch (error) {
+			report.errors++;
+			console.error(JSON.stringify({ cron: 'topup', invoiceId: row.id, error: String(error) }));
 		}
 	}
 	report.webhookDeliveriesSent = await sendDueWebhooks(env, () => now, fetcher);

@@ -188,6 +188,26 @@ export async function findInvoiceByPaymentHash(db: Db, storeId: string, paymentH
 	return db.query.invoices.findFirst({ where: and(eq(invoices.storeId, storeId), eq(invoices.paymentHash, paymentHash)) });
 }
 
+/** The invoice of any store on this deployment with this payment hash (card payments settle these internally). */
+export async function findInvoiceByHashAnywhere(db: Db, paymentHash: string): Promise<InvoiceRow | undefined> {
+	return db.query.invoices.findFirst({ where: eq(invoices.paymentHash, paymentHash) });
+}
+
+/** Settled Lightning top-ups of Flash Cards whose credit is not in the ledger yet. */
+export async function listUncreditedTopups(db: Db, limit: number): Promise<InvoiceRow[]> {
+	return db
+		.select()
+		.from(invoices)
+		.where(
+			and(
+				sql`${invoices.cardTopupId} is not null`,
+				eq(invoices.status, 'Settled'),
+				sql`not exists (select 1 from ledger_transfers t where t.id = 'topup-ln:' || ${invoices.id})`
+			)
+		)
+		.limit(limit);
+}
+
 /** Notes why the node has not answered a creation yet (the row stays 'creating' for the cron). */
 export async function noteNodeError(db: Db, id: string, error: string): Promise<void> {
 	await db.update(invoices).set({ nodeError: error.slice(0, 500) }).where(and(eq(invoices.id, id), eq(invoices.nodeState, 'creating')));

@@ -25,7 +25,14 @@ const MAX_DESCRIPTION = 600;
 
 export const newInvoiceId = (): string => randomBase58(16);
 
-export type CreateContext = { env: WorkerEnv; now: number; createdBy: string | null; fetch: typeof fetch };
+export type CreateContext = {
+	env: WorkerEnv;
+	now: number;
+	createdBy: string | null;
+	fetch: typeof fetch;
+	/** A Lightning top-up of this Flash Card: credited when the invoice settles. */
+	cardTopupId?: string;
+};
 
 export async function createInvoice(ctx: CreateContext, store: StoreRow, input: CreateInvoice): Promise<InvoiceRow> {
 	const settings = readSettings(store);
@@ -120,7 +127,8 @@ export async function createInvoice(ctx: CreateContext, store: StoreRow, input: 
 		createdAt: ctx.now,
 		expiresAt,
 		monitoringExpiresAt: expiresAt + monitoringSeconds * 1000,
-		createdBy: ctx.createdBy
+		createdBy: ctx.createdBy,
+		cardTopupId: ctx.cardTopupId ?? null
 	});
 
 	await askNode(ctx, node, store, id);

@@ -5,6 +5,8 @@
 import { database } from '../db/client';
 import { applyInvoiceChange, findInvoice, listInvoicePayments, type InvoiceRow } from '../data/invoices';
 import { findStore } from '../data/stores';
+import { findTransfers } from '../data/ledger';
+import { creditLightningTopup } from '../cards/topup';
 import { listWebhooks } from '../data/webhooks';
 import { advance, type InvoiceEvent, type InvoiceState, type InvoiceStatus, type AdditionalStatus, type ObservedPayment } from '../domain/invoice-state';
 import { toSafeNumber } from '../domain/money';
@@ -28,7 +30,27 @@ export function stateOf(row: InvoiceRow): InvoiceState {
 	};
 }
 
+/**
+ * A Flash Card payment settles the invoice inside the ledger (no Lightning hop): the transfer
+ * crediting the store under the invoice's id (see cards/withdraw.ts) is the payment.
+ */
+async function cardPayments(env: WorkerEnv, row: InvoiceRow): Promise<ObservedPayment[]> {
+	const [transfer] = await findTransfers(database(env.DB), [`invoice-card:${row.id}`]);
+	return transfer ? [{ id: `flashcard:${row.id}`, amountMsat: BigInt(transfer.amount), receivedAt: transfer.createdAt }] : [];
+}
+
 async function observe(env: WorkerEnv, row: InvoiceRow): Promise<ObservedPayment[]> {
+	const byCard = await cardPayments(env, row);
+	try {
+		return [...byCard, ...(await nodePayments(env, row))];
+	} catch (error) {
+		// A node that is down must not hold back a payment the ledger already made.
+		if (byCard.length === 0) throw error;
+		return byCard;
+	}
+}
+
+async function nodePayments(env: WorkerEnv, row: InvoiceRow): Promise<ObservedPayment[]> {
 	if (row.nodeState !== 'created' || !row.paymentHash) return [];
 	const node = await nodeFor(env, row.storeId);
 	if (node.kind !== row.nodeKind) return [];
@@ -82,7 +104,10 @@ export async function syncInvoice(env: WorkerEnv, invoiceId: string, now: () => 
 			deliveries: deliveriesFor(hooks, row, row.version + 1, result.events, now())
 		});
 		if (applied) {
-			return { row: (await findInvoice(db, row.id))!, changed: true, events: result.events };
+			const updated = (await findInvoice(db, row.id))!;
+			// A Flash Card top-up is credited once settled (idempotent; the cron retries if cut off).
+			if (updated.cardTopupId && updated.status === 'Settled') await creditLightningTopup(db, updated, now());
+			return { row: updated, changed: true, events: result.events };
 		}
 	}
 	throw new Error(`Invoice ${invoiceId} kept changing under concurrent updates.`);
