@@ -1,6 +1,7 @@
 // Flash Cards calls: the merchant's (cookie session) issue, list, change, top up and read
 // history; the till's (terminal or key headers) pay an invoice with a tapped card and take cash
-// top-ups; the cardholder's (public) balance by tap or by the card's own link. Shapes come from
+// top-ups, both through the typed client; the cardholder's (public) balance by tap or by the
+// card's own link, on /boltcard outside the typed API, so with fetch. Shapes come from
 // worker/contract/cards.ts. Kept apart from `../api.ts` so the till's first load does not carry it.
 import type {
 	CardBatch,
@@ -21,7 +22,7 @@ import type {
 	UpdateCard,
 	WipeJson
 } from '../../../worker/contract/cards';
-import { ApiFailure, authHeaders, failureFrom, reach, type TillAuth } from '../api.ts';
+import { api, ApiFailure, authHeaders, failureFrom, reach, type TillAuth } from '../api.ts';
 
 export type {
 	CardBatch,
@@ -38,97 +39,114 @@ export type {
 };
 export type UpdateCardInput = UpdateCard;
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST';
 
-/** One JSON call; mutating ones carry a fresh Idempotency-Key, as every write of the app does. */
-async function call<T>(
-	path: string,
-	method: Method,
-	expected: number,
-	body?: unknown,
-	headers: Record<string, string> = {}
-): Promise<T> {
-	const sent: Record<string, string> = { ...headers };
-	if (body !== undefined) sent['content-type'] = 'application/json';
-	if (method !== 'GET') sent['idempotency-key'] = crypto.randomUUID();
-	const res = await reach(() =>
-		fetch(path, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' })
-	);
+const card = (storeId: string, cardId: string) => ({ param: { storeId, cardId } });
+
+async function answer<T>(res: Response, expected: number): Promise<T> {
 	if (res.status === expected) return (await res.json()) as T;
 	throw await failureFrom(res);
 }
 
-const store = (storeId: string) => `/api/v1/stores/${encodeURIComponent(storeId)}`;
-const card = (storeId: string, cardId: string) => `${store(storeId)}/cards/${encodeURIComponent(cardId)}`;
-
 // ---- merchant ----
 
-export function issueCard(storeId: string, input: CreateCard): Promise<CardWithLinks> {
-	return call(`${store(storeId)}/cards`, 'POST', 201, input);
+export async function issueCard(storeId: string, input: CreateCard): Promise<CardWithLinks> {
+	const res = await reach(() => api.stores[':storeId'].cards.$post({ param: { storeId }, json: input }));
+	if (res.status === 201) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function issueCardBatch(storeId: string, input: CreateCardBatch): Promise<CardBatch> {
-	return call(`${store(storeId)}/cards/batch`, 'POST', 201, input);
+export async function issueCardBatch(storeId: string, input: CreateCardBatch): Promise<CardBatch> {
+	const res = await reach(() => api.stores[':storeId'].cards.batch.$post({ param: { storeId }, json: input }));
+	if (res.status === 201) return await res.json();
+	throw await failureFrom(res);
 }
 
 export type CardQuery = { search?: string; status?: CardStatus; skip?: number; take?: number };
 
-export function listCards(storeId: string, query: CardQuery = {}): Promise<CardData[]> {
-	const params = new URLSearchParams();
-	if (query.search) params.set('search', query.search);
-	if (query.status) params.set('status', query.status);
-	if (query.skip !== undefined) params.set('skip', String(query.skip));
-	if (query.take !== undefined) params.set('take', String(query.take));
-	const qs = params.toString();
-	return call(`${store(storeId)}/cards${qs ? `?${qs}` : ''}`, 'GET', 200);
+export async function listCards(storeId: string, query: CardQuery = {}): Promise<CardData[]> {
+	const res = await reach(() =>
+		api.stores[':storeId'].cards.$get({
+			param: { storeId },
+			query: {
+				search: query.search,
+				status: query.status,
+				skip: query.skip === undefined ? undefined : String(query.skip),
+				take: query.take === undefined ? undefined : String(query.take)
+			}
+		})
+	);
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function getCardFloat(storeId: string): Promise<CardFloat> {
-	return call(`${store(storeId)}/cards/float`, 'GET', 200);
+export async function getCardFloat(storeId: string): Promise<CardFloat> {
+	const res = await reach(() => api.stores[':storeId'].cards.float.$get({ param: { storeId } }));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function getCard(storeId: string, cardId: string): Promise<CardData> {
-	return call(card(storeId, cardId), 'GET', 200);
+export async function getCard(storeId: string, cardId: string): Promise<CardData> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId'].$get(card(storeId, cardId)));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function updateCard(storeId: string, cardId: string, changes: UpdateCard): Promise<CardData> {
-	return call(card(storeId, cardId), 'PATCH', 200, changes);
+export async function updateCard(storeId: string, cardId: string, changes: UpdateCard): Promise<CardData> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId'].$patch({ ...card(storeId, cardId), json: changes }));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function newProgramLink(storeId: string, cardId: string): Promise<CardWithLinks> {
-	return call(`${card(storeId, cardId)}/program-link`, 'POST', 201);
+export async function newProgramLink(storeId: string, cardId: string): Promise<CardWithLinks> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId']['program-link'].$post(card(storeId, cardId)));
+	if (res.status === 201) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function newResetLink(storeId: string, cardId: string): Promise<ResetLink> {
-	return call(`${card(storeId, cardId)}/reset-link`, 'POST', 201);
+export async function newResetLink(storeId: string, cardId: string): Promise<ResetLink> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId']['reset-link'].$post(card(storeId, cardId)));
+	if (res.status === 201) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function getWipeJson(storeId: string, cardId: string): Promise<WipeJson> {
-	return call(`${card(storeId, cardId)}/wipe`, 'GET', 200);
+export async function getWipeJson(storeId: string, cardId: string): Promise<WipeJson> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId'].wipe.$get(card(storeId, cardId)));
+	return answer<WipeJson>(res, 200);
 }
 
-export function replaceCard(storeId: string, cardId: string): Promise<CardWithLinks> {
-	return call(`${card(storeId, cardId)}/replace`, 'POST', 201);
+export async function replaceCard(storeId: string, cardId: string): Promise<CardWithLinks> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId'].replace.$post(card(storeId, cardId)));
+	if (res.status === 201) return await res.json();
+	throw await failureFrom(res);
 }
 
-export function topUpCard(storeId: string, cardId: string, input: Topup): Promise<TopupResult> {
-	return call(`${card(storeId, cardId)}/topups`, 'POST', 201, input);
+export async function topUpCard(storeId: string, cardId: string, input: Topup): Promise<TopupResult> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId'].topups.$post({ ...card(storeId, cardId), json: input }));
+	return answer<TopupResult>(res, 201);
 }
 
-export function listMovements(storeId: string, cardId: string): Promise<CardMovement[]> {
-	return call(`${card(storeId, cardId)}/movements`, 'GET', 200);
+export async function listMovements(storeId: string, cardId: string): Promise<CardMovement[]> {
+	const res = await reach(() => api.stores[':storeId'].cards[':cardId'].movements.$get(card(storeId, cardId)));
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
 }
 
 // ---- the till ----
 
 /** Pays an invoice with the URL read from a card, or answers a PIN request ({tapId, pin}). */
-export function payWithCard(auth: TillAuth, storeId: string, invoiceId: string, input: PayWithCard): Promise<PayWithCardResult> {
-	return call(`${store(storeId)}/invoices/${encodeURIComponent(invoiceId)}/card`, 'POST', 200, input, authHeaders(auth));
+export async function payWithCard(auth: TillAuth, storeId: string, invoiceId: string, input: PayWithCard): Promise<PayWithCardResult> {
+	const res = await reach(() =>
+		api.stores[':storeId'].invoices[':invoiceId'].card.$post({ param: { storeId, invoiceId }, json: input }, { headers: authHeaders(auth) })
+	);
+	if (res.status === 200) return await res.json();
+	throw await failureFrom(res);
 }
 
 /** Cash handed over at this till, credited to the card just tapped. */
-export function tapTopUp(auth: TillAuth, storeId: string, input: TapTopup): Promise<TopupResult> {
-	return call(`${store(storeId)}/cards/tap-topup`, 'POST', 201, input, authHeaders(auth));
+export async function tapTopUp(auth: TillAuth, storeId: string, input: TapTopup): Promise<TopupResult> {
+	const res = await reach(() => api.stores[':storeId'].cards['tap-topup'].$post({ param: { storeId }, json: input }, { headers: authHeaders(auth) }));
+	return answer<TopupResult>(res, 201);
 }
 
 // ---- the cardholder (public) ----
