@@ -33,7 +33,6 @@ export const cardsEn = {
 	'read.submit': 'Use this card',
 
 	// Till: pay with a card
-	'pos.tap': 'Tap card',
 	'pos.tapTitle': 'Pay with a Flash Card',
 	'pos.tapIntro': 'Ask the customer to tap their card.',
 	'pos.sending': 'Asking the card’s issuer…',
@@ -58,11 +57,9 @@ export const cardsEn = {
 	'fail.invoice-not-payable': 'This sale can no longer be paid (expired or already paid).',
 
 	// Till: cash top-up
-	'topup.open': 'Top up card',
 	'topup.title': 'Top up a card with cash',
 	'topup.amount': 'Cash received',
 	'topup.tapIntro': 'Take the cash, then ask the customer to tap their card.',
-	'topup.next': 'Next: tap the card',
 	'topup.confirm': 'Add {amount} to the card',
 	'topup.done': 'Added {amount}. New balance: {balance}.',
 	'topup.another': 'Another top-up',
@@ -105,8 +102,6 @@ export const cardsEn = {
 	'm.programUrl': 'Programming link (works once)',
 	'm.holderQr': 'Cardholder link: print it on the card so the holder can see the balance.',
 	'm.holderUrl': 'Cardholder link',
-	'm.copy': 'Copy',
-	'm.copied': 'Copied',
 	'm.done': 'Done',
 	'm.batchCount': 'How many cards',
 	'm.batchPrefix': 'Label prefix',
@@ -134,7 +129,6 @@ export const cardsEn = {
 	'm.maintenance': 'Program, wipe or replace',
 	'm.pinShort': 'PIN',
 	'm.programming': 'Programming',
-	'm.lastUsed': 'Last used {time}',
 	'm.freeze': 'Freeze',
 	'm.unfreeze': 'Unfreeze',
 	'm.retire': 'Retire',
