@@ -96,14 +96,15 @@ export function authHeaders(auth: TillAuth): Record<string, string> {
 	return headers;
 }
 
-/** What a till's key may do: sell, read sales, read and edit the items, read the store. */
+/** What a till's key may do: sell, read sales, read and edit the items, read the store, take cash for cards. */
 export function posPermissions(storeId: string): string[] {
 	return [
 		'cancreateinvoice',
 		'canviewinvoices',
 		'canviewproducts',
 		'canmodifyproducts',
-		'canviewstoresettings'
+		'canviewstoresettings',
+		'cantopupcards'
 	].map((p) => `btcpay.store.${p}:${storeId}`);
 }
 
