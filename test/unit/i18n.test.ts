@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/lib/i18n/format';
 import { chooseLocale, findLocale, LOCALES } from '../../src/lib/i18n/locales';
 import { en } from '../../src/lib/i18n/messages/en';
+import { cardsAr } from '../../src/lib/i18n/messages/cards-ar';
+import { cardsEn } from '../../src/lib/i18n/messages/cards-en';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -18,6 +20,15 @@ describe('message catalogues', () => {
 			}
 		}
 	);
+
+	it('the Flash Cards catalogue (loaded with the card screens) has every key in Arabic with the same placeholders', () => {
+		expect(Object.keys(cardsAr).sort()).toEqual(Object.keys(cardsEn).sort());
+		for (const [key, text] of Object.entries(cardsEn)) {
+			const translated = cardsAr[key as keyof typeof cardsEn];
+			expect(translated.trim(), key).not.toBe('');
+			expect(placeholders(translated), key).toEqual(placeholders(text));
+		}
+	});
 
 	it('Arabic is right-to-left and English left-to-right', () => {
 		expect(findLocale('ar')?.dir).toBe('rtl');
