@@ -16,7 +16,10 @@ const BTCPAY_STORE = 'BtcpayPushStore';
 const LIGHTNING = [
 	'btcpay.store.cancreatelightninginvoice',
 	'btcpay.store.canviewlightninginvoice',
-	'btcpay.store.canuselightningnode'
+	'btcpay.store.canuselightningnode',
+	// Store invoices, for the on-chain mode (whose invoices are the ones BTCPay sends events for).
+	'btcpay.store.cancreateinvoice',
+	'btcpay.store.canviewinvoices'
 ];
 const WITH_WEBHOOKS = [...LIGHTNING, 'btcpay.store.webhooks.canmodifywebhooks'];
 
@@ -30,7 +33,7 @@ function useGreenfield(permissions: string[]) {
 beforeEach(() => useGreenfield(WITH_WEBHOOKS));
 afterEach(() => restore());
 
-const settings = { kind: 'btcpay', url: 'https://btcpay.example.com', apiKey: API_KEY, storeId: BTCPAY_STORE };
+const settings = { kind: 'btcpay', url: 'https://btcpay.example.com', apiKey: API_KEY, storeId: BTCPAY_STORE, onchain: true };
 
 async function btcpayStore(): Promise<StoreFixture> {
 	const f = await createStore({ name: 'BTCPay push café', defaultCurrency: 'USD' }, { node: false });
@@ -47,6 +50,13 @@ function deliver(delivery: Pick<FakeDelivery, 'url' | 'body' | 'signature'>) {
 		headers: { 'content-type': 'application/json', 'BTCPay-Sig': delivery.signature, 'user-agent': 'BTCPayServer/2.4.1' },
 		body: delivery.body
 	});
+}
+
+/** What BTCPay sends for the store invoice it made for a Flashpoint invoice. */
+async function deliveryFor(type: string, flashpointInvoiceId: string) {
+	const made = greenfield.storeInvoiceOf(flashpointInvoiceId);
+	expect(made?.metadata).toMatchObject({ flashpointInvoiceId });
+	return onlyDelivery(type, made!.id, made!.metadata);
 }
 
 async function onlyDelivery(type: string, invoiceId: string, metadata: Record<string, unknown>) {
@@ -86,6 +96,15 @@ describe('connecting BTCPay Server registers a webhook for invoice events', () =
 
 		const got = await json(await call(`/stores/${f.storeId}/node`, { headers: f.auth }));
 		expect(got).toMatchObject({ push: { enabled: true } });
+		// Lightning-only invoices are the node's, not store invoices: BTCPay sends no events for
+		// them, and GET node says so (the webhook stays registered for when "onchain" is on).
+		const lightningOnly = await json<{ push: { enabled: boolean; message: string } }>(
+			await call(`/stores/${f.storeId}/node`, { method: 'PUT', headers: f.auth, json: { ...settings, onchain: false } })
+		);
+		expect(lightningOnly.push.enabled).toBe(false);
+		expect(lightningOnly.push.message).toContain('store invoices');
+		expect(lightningOnly.push.message).toContain('polling');
+		expect(greenfield.webhooks.size).toBe(1);
 		const test = await json<{ ok: boolean; checks: Array<{ name: string; ok: boolean; message: string }> }>(
 			await call(`/stores/${f.storeId}/node/test`, { method: 'POST', headers: f.auth })
 		);
@@ -96,13 +115,13 @@ describe('connecting BTCPay Server registers a webhook for invoice events', () =
 	it('replaces the webhook when the node is saved again, so only one sends and the old secret stops working', async () => {
 		const f = await btcpayStore();
 		const invoice = await createInvoice(f, { amount: '2100', currency: 'SATS' });
-		const old = await onlyDelivery('InvoiceSettled', 'BtcInvA', { flashpointInvoiceId: invoice.id });
+		const old = await deliveryFor('InvoiceSettled', invoice.id);
 		const [first] = [...greenfield.webhooks.keys()];
 		expect((await call(`/stores/${f.storeId}/node`, { method: 'PUT', headers: f.auth, json: settings })).status).toBe(200);
 		expect([...greenfield.webhooks.keys()]).toHaveLength(1);
 		expect(greenfield.webhooks.has(first!)).toBe(false);
 		expect((await deliver(old)).status).toBe(401);
-		expect((await deliver(await onlyDelivery('InvoiceSettled', 'BtcpayInvA', { flashpointInvoiceId: invoice.id }))).status).toBe(200);
+		expect((await deliver(await deliveryFor('InvoiceSettled', invoice.id))).status).toBe(200);
 	});
 
 	it('removes its webhook from BTCPay Server when the store switches to another node', async () => {
@@ -160,13 +179,13 @@ describe('POST /stores/{id}/node/btcpay-webhook', () => {
 	it('refuses a forged or missing signature with 401, and an unreadable body with 400', async () => {
 		const f = await btcpayStore();
 		const invoice = await createInvoice(f, { amount: '2100', currency: 'SATS' });
-		const genuine = await onlyDelivery('InvoiceSettled', 'BtcpayInv1', { flashpointInvoiceId: invoice.id });
+		const genuine = await deliveryFor('InvoiceSettled', invoice.id);
 		greenfield.settle(decodeInvoice(await bolt11Of(f, invoice.id)).paymentHash);
 
 		const forged = await deliver({ ...genuine, signature: `sha256=${'0'.repeat(64)}` });
 		expect(forged.status).toBe(401);
 		expect(await json(forged)).toMatchObject({ code: 'unauthenticated', message: expect.stringContaining('BTCPay-Sig') });
-		const tampered = await deliver({ ...genuine, body: genuine.body.replace('BtcpayInv1', 'BtcpayInv2') });
+		const tampered = await deliver({ ...genuine, body: genuine.body.replace('"InvoiceSettled"', '"InvoiceExpired"') });
 		expect(tampered.status).toBe(401);
 		const unsigned = await call(`/stores/${f.storeId}/node/btcpay-webhook`, { method: 'POST', body: genuine.body });
 		expect(unsigned.status).toBe(401);
@@ -190,17 +209,17 @@ describe('POST /stores/{id}/node/btcpay-webhook', () => {
 		const f = await btcpayStore();
 		const invoice = await createInvoice(f, { amount: '2100', currency: 'SATS' });
 		// The body says "settled", but BTCPay's node has not been paid: nothing moves.
-		const early = await onlyDelivery('InvoiceSettled', 'BtcpayInv1', { flashpointInvoiceId: invoice.id });
+		const early = await deliveryFor('InvoiceSettled', invoice.id);
 		const first = await deliver(early);
 		expect(first.status).toBe(200);
 		expect(await json(first)).toEqual({ received: true, invoiceId: invoice.id });
 		expect(await statusOf(invoice.id)).toMatchObject({ status: 'New', paid_msat: 0 });
 		expect(await paymentCount(invoice.id)).toBe(0);
 
-		const lookups = () => greenfield.calls('StoreLightningNodeApi_GetInvoice').length;
+		const lookups = () => greenfield.calls('Invoices_GetInvoices').length;
 		const before = lookups();
 		greenfield.settle(decodeInvoice(await bolt11Of(f, invoice.id)).paymentHash);
-		const after = await onlyDelivery('InvoiceSettled', 'BtcpayInv1', { flashpointInvoiceId: invoice.id });
+		const after = await deliveryFor('InvoiceSettled', invoice.id);
 		expect((await deliver(after)).status).toBe(200);
 		expect(lookups()).toBeGreaterThan(before);
 		expect(await statusOf(invoice.id)).toMatchObject({ status: 'Settled', paid_msat: 2_100_000 });

@@ -72,7 +72,12 @@ export const btcpaySettingsSchema = z.object({
 		.string({ error: 'Give the BTCPay store id (Store settings, General).' })
 		.trim()
 		.min(1, { error: 'Give the BTCPay store id (Store settings, General).' })
-		.max(100, { error: 'That store id is too long.' })
+		.max(100, { error: 'That store id is too long.' }),
+	/**
+	 * Make invoices as BTCPay store invoices offering on-chain and Lightning (the API key then
+	 * also needs `btcpay.store.cancreateinvoice` and `btcpay.store.canviewinvoices`).
+	 */
+	onchain: z.boolean({ error: '"onchain" is true or false.' }).optional()
 });
 
 export const nwcSettingsSchema = z.object({

@@ -54,7 +54,7 @@ async function nodePayments(env: WorkerEnv, row: InvoiceRow): Promise<ObservedPa
 	if (row.nodeState !== 'created' || !row.paymentHash) return [];
 	const node = await nodeFor(env, row.storeId);
 	if (node.kind !== row.nodeKind) return [];
-	const seen = await node.lookupInvoice(row.paymentHash);
+	const seen = await node.lookupInvoice(row.paymentHash, { label: row.id });
 	if (!seen) return [];
 	if (seen.paymentHash !== row.paymentHash || seen.amountMsat !== BigInt(row.amountMsat)) {
 		console.error(JSON.stringify({ invoiceId: row.id, problem: 'node reported a different invoice', hash: seen.paymentHash }));

@@ -17,6 +17,7 @@
 //   it, other backends may not), so the payment hash is looked up before anything is sent, and
 //   a refusal (400) is checked against the node's payment record before it counts as definite.
 import { z } from 'zod';
+import { parseDecimal } from '../domain/money';
 import { decodeInvoice, type DecodedInvoice } from '../lightning/bolt11';
 import { payOnce } from './pay-once';
 import { verifySignature } from '../webhooks/signature';
@@ -36,7 +37,12 @@ import {
 	type NodePayment
 } from './types';
 
-export type BtcpayConfig = { url: string; apiKey: string; storeId: string };
+/**
+ * `onchain`: Flashpoint invoices are made as BTCPay store invoices (Greenfield `POST /api/v1/
+ * stores/{storeId}/invoices`) offering on-chain (BTC-CHAIN) and Lightning (BTC-LN), and read
+ * back from them, instead of as bare Lightning invoices of the store's node.
+ */
+export type BtcpayConfig = { url: string; apiKey: string; storeId: string; onchain?: boolean };
 
 export type BtcpayOptions = {
 	/** Time allowed for any call but paying. */
@@ -86,6 +92,30 @@ const paymentSchema = z.object({
 	feeAmount: msatString.nullish()
 });
 type PaymentData = z.infer<typeof paymentSchema>;
+
+/** Greenfield store invoices (InvoiceData with `paymentMethods`, includePaymentMethods=true). */
+const storePaymentSchema = z.object({
+	id: z.string(),
+	receivedDate: z.number().nullish(),
+	value: z.string(),
+	// PaymentStatus: Invalid | Processing | Settled.
+	status: z.string()
+});
+const storeMethodSchema = z.object({
+	paymentMethodId: z.string(),
+	destination: z.string().nullish(),
+	payments: z.array(storePaymentSchema).nullish()
+});
+const storeInvoiceSchema = z.object({
+	id: z.string(),
+	amount: z.string(),
+	currency: z.string(),
+	status: z.string(),
+	expirationTime: z.number().nullish(),
+	metadata: z.record(z.string(), z.unknown()).nullish(),
+	paymentMethods: z.array(storeMethodSchema).nullish()
+});
+type StoreInvoiceData = z.infer<typeof storeInvoiceSchema>;
 
 /** ProblemDetails, and the 422 ValidationProblemDetails array. */
 const problemSchema = z.object({ code: z.string().optional(), message: z.string().optional() });
@@ -171,6 +201,29 @@ function tryDecode(bolt11: string | null | undefined): DecodedInvoice | null {
 	}
 }
 
+/** The searchable order id of the BTCPay invoice made for a Flashpoint invoice. */
+const storeOrderId = (label: string) => `flashpoint:${label}`;
+
+/** A BTC decimal string (up to 11 places: millisats) in msat; null if it is not one. */
+function btcToMsat(value: string): bigint | null {
+	try {
+		return parseDecimal(value, 11);
+	} catch {
+		return null;
+	}
+}
+
+/** A store invoice's amount in msat, for the currencies Flashpoint makes them in. */
+function invoiceAmountMsat(amount: string, currency: string): bigint | null {
+	try {
+		if (currency.toUpperCase() === 'SATS') return parseDecimal(amount, 3);
+		if (currency.toUpperCase() === 'BTC') return parseDecimal(amount, 11);
+	} catch {
+		return null;
+	}
+	return null;
+}
+
 function unknownOutcome(error: NodeError): NodeHttpError {
 	const message = `${error.message} The payment’s outcome is unknown; it is never sent twice.`;
 	return new NodeHttpError(error.code, 'unknown-outcome', message, { cause: error });
@@ -182,6 +235,9 @@ function unknownOutcome(error: NodeError): NodeHttpError {
 class BtcpayNode implements NodeAdapter {
 	readonly kind = 'btcpay' as const;
 	private readonly base: string;
+	/** `…/api/v1/stores/{storeId}`: store invoices, for the on-chain mode. */
+	private readonly storeBase: string;
+	private readonly onchain: boolean;
 	private readonly endpoint: NodeEndpoint;
 	private readonly requestTimeoutMs: number;
 	private readonly sendTimeoutSeconds: number;
@@ -196,7 +252,9 @@ class BtcpayNode implements NodeAdapter {
 	) {
 		const root = config.url.replace(/\/+$/, '');
 		const store = encodeURIComponent(config.storeId);
-		this.base = `${root}/api/v1/stores/${store}/lightning/BTC`;
+		this.storeBase = `${root}/api/v1/stores/${store}`;
+		this.base = `${this.storeBase}/lightning/BTC`;
+		this.onchain = config.onchain === true;
 		this.endpoint = {
 			name: 'BTCPay Server',
 			base: root,
@@ -226,7 +284,7 @@ class BtcpayNode implements NodeAdapter {
 	}): Promise<NodeInvoice> {
 		const existing = this.creating.get(request.label);
 		if (existing) return existing;
-		const created = (async () => {
+		const created = this.onchain ? this.createStoreInvoice(request) : (async () => {
 			const body = {
 				amount: request.amountMsat.toString(),
 				description: request.description,
@@ -242,9 +300,17 @@ class BtcpayNode implements NodeAdapter {
 		return created;
 	}
 
-	/** GET invoices/{paymentHash}; `invoice-not-found` means the node does not know it (null). */
-	async lookupInvoice(paymentHash: string): Promise<NodeInvoice | null> {
+	/**
+	 * GET invoices/{paymentHash}; `invoice-not-found` means the node does not know it (null). In
+	 * the on-chain mode the store invoice made under `label` is read instead, on-chain payments
+	 * included; an invoice made before that mode was on is still found on the Lightning node.
+	 */
+	async lookupInvoice(paymentHash: string, hint?: { label: string }): Promise<NodeInvoice | null> {
 		if (!HEX64.test(paymentHash)) return null;
+		if (this.onchain && hint) {
+			const found = await this.findStoreInvoice(hint.label);
+			if (found) return this.storeInvoiceToNode(found);
+		}
 		const path = `/invoices/${paymentHash}`;
 		const answer = await this.send('GET', path, undefined, this.requestTimeoutMs);
 		if (answer.status === 404 && problemOf(answer.body).code === 'invoice-not-found') return null;
@@ -297,6 +363,109 @@ class BtcpayNode implements NodeAdapter {
 			network: 'mainnet',
 			nodeId: uri.split('@')[0] ?? '',
 			synced: true
+		};
+	}
+
+	// -- store invoices (on-chain mode) --------------------------------------------------------
+
+	/**
+	 * A BTCPay store invoice offering BTC-CHAIN and BTC-LN, priced in SATS. Greenfield keeps no
+	 * idempotency for invoices, so the label goes into the searchable `orderId` and a creation
+	 * retried (the cron, after a lost answer) finds the first invoice instead of making another.
+	 * The metadata also names the Flashpoint invoice, which is how BTCPay's webhook deliveries
+	 * (they carry the invoice metadata) are matched to it.
+	 */
+	private async createStoreInvoice(request: {
+		label: string;
+		amountMsat: bigint;
+		description: string;
+		expirySeconds: number;
+	}): Promise<NodeInvoice> {
+		const existing = await this.findStoreInvoice(request.label);
+		if (existing) return this.storeInvoiceToNode(existing, true);
+		if (request.amountMsat % 1000n !== 0n) {
+			const message = 'BTCPay Server invoices are priced in whole sats; this amount has millisats.';
+			throw new NodeError('node-rejected', message);
+		}
+		const body = {
+			amount: (request.amountMsat / 1000n).toString(),
+			currency: 'SATS',
+			metadata: {
+				orderId: storeOrderId(request.label),
+				[FLASHPOINT_INVOICE_METADATA]: request.label,
+				itemDesc: request.description
+			},
+			checkout: {
+				paymentMethods: ['BTC-CHAIN', 'BTC-LN'],
+				defaultPaymentMethod: 'BTC-LN',
+				expirationMinutes: request.expirySeconds / 60
+			}
+		};
+		const url = `${this.storeBase}/invoices`;
+		const answer = await greenfieldSend(this.endpoint, this.deps, 'POST', url, body, this.requestTimeoutMs);
+		if (answer.status !== 200) throw failure(answer, 'creating the invoice');
+		const made = await this.findStoreInvoice(request.label);
+		if (!made) {
+			const message = 'BTCPay Server made the invoice but does not list it under its order id.';
+			throw new NodeHttpError('node-rejected', 'shape', message);
+		}
+		return this.storeInvoiceToNode(made, true);
+	}
+
+	/** `GET …/invoices?orderId=…&includePaymentMethods=true`: the store invoice of a label. */
+	private async findStoreInvoice(label: string): Promise<StoreInvoiceData | null> {
+		const orderId = storeOrderId(label);
+		const query = new URLSearchParams({ orderId, includePaymentMethods: 'true' });
+		const url = `${this.storeBase}/invoices?${query}`;
+		const answer = await greenfieldSend(this.endpoint, this.deps, 'GET', url, undefined, this.requestTimeoutMs);
+		if (answer.status !== 200) throw failure(answer, 'looking up the invoice');
+		const list = z.array(z.unknown()).safeParse(answer.body);
+		if (!list.success) throw this.unreadable('invoice list');
+		for (const item of list.data) {
+			const invoice = storeInvoiceSchema.safeParse(item);
+			if (invoice.success && invoice.data.metadata?.orderId === orderId) return invoice.data;
+		}
+		return null;
+	}
+
+	/**
+	 * What BTCPay says of its invoice, as a NodeInvoice: the BTC-LN BOLT 11 gives the payment
+	 * hash the caller checks; only payments BTCPay reports Settled count (on-chain ones once they
+	 * have the confirmations of the store's speed policy; Processing ones wait).
+	 */
+	private storeInvoiceToNode(data: StoreInvoiceData, creating = false): NodeInvoice {
+		const methods = data.paymentMethods ?? [];
+		const lightning = methods.find((m) => m.paymentMethodId === 'BTC-LN' || m.paymentMethodId === 'BTC-LightningNetwork');
+		const decoded = tryDecode(lightning?.destination);
+		if (creating && !decoded) {
+			const message =
+				'BTCPay Server made the invoice without a Lightning payment method (BTC-LN): set up' +
+				' Lightning on the BTCPay store, or turn the on-chain option off.';
+			throw new NodeError('node-misconfigured', message);
+		}
+		const paymentHash = decoded?.paymentHash ?? '';
+		const payments: NodeInvoice['payments'] = [];
+		for (const method of methods) {
+			const isLightning = method === lightning;
+			for (const payment of method.payments ?? []) {
+				if (payment.status !== 'Settled') continue;
+				const amountMsat = btcToMsat(payment.value);
+				if (amountMsat === null) continue;
+				const receivedAt = payment.receivedDate != null ? payment.receivedDate * 1000 : this.deps.now();
+				// A BOLT 11 is paid once: the same id as a Lightning-only lookup would give it.
+				const id = isLightning ? `${paymentHash}:0` : `${method.paymentMethodId}:${payment.id}`;
+				payments.push({ id, amountMsat, receivedAt });
+			}
+		}
+		let expiresAt = 0;
+		if (data.expirationTime != null) expiresAt = data.expirationTime * 1000;
+		else if (decoded) expiresAt = decoded.expiresAt * 1000;
+		return {
+			paymentHash,
+			bolt11: lightning?.destination ?? '',
+			amountMsat: invoiceAmountMsat(data.amount, data.currency) ?? 0n,
+			expiresAt,
+			payments
 		};
 	}
 

@@ -161,7 +161,8 @@ function kindConfig(env: WorkerEnv, settings: Exclude<NodeSettings, { kind: 'sim
 				kind: 'btcpay',
 				url: checkedUrl(env, settings.url),
 				apiKey: settings.apiKey,
-				storeId: settings.storeId
+				storeId: settings.storeId,
+				onchain: settings.onchain === true
 			} as const;
 		case 'nwc':
 			return { kind: 'nwc', connection: parsedNwc(settings.connectionString) } as const;
@@ -291,6 +292,15 @@ const POLLING =
 
 function pushOf(config: StoredConfig): PushStatus | null {
 	if (config.kind === 'btcpay') {
+		if (config.push && !config.onchain) {
+			return {
+				enabled: false,
+				message:
+					'The webhook is registered, but BTCPay Server sends events only for its store' +
+					' invoices, and this store’s invoices are Lightning invoices of the node (turn on' +
+					` "onchain" to make them store invoices). Payments are found by polling: ${POLLING}`
+			};
+		}
 		if (config.push) {
 			return {
 				enabled: true,
@@ -435,9 +445,9 @@ function adapterFor(env: WorkerEnv, storeId: string, config: StoredConfig): Node
 		case 'lnbits':
 			return new LnbitsNode(config, nodeDeps());
 		case 'btcpay': {
-			const { url, apiKey, storeId: btcpayStore } = config;
+			const { url, apiKey, storeId: btcpayStore, onchain } = config;
 			return guarded('btcpay', () =>
-				createBtcpayAdapter({ url, apiKey, storeId: btcpayStore }, nodeDeps())
+				createBtcpayAdapter({ url, apiKey, storeId: btcpayStore, onchain }, nodeDeps())
 			);
 		}
 	}

@@ -37,8 +37,12 @@ export interface NodeAdapter {
 	 * with the same label returns the invoice created the first time.
 	 */
 	createInvoice(request: { label: string; amountMsat: bigint; description: string; expirySeconds: number }): Promise<NodeInvoice>;
-	/** The node's current view of an invoice; null if the node does not know it. */
-	lookupInvoice(paymentHash: string): Promise<NodeInvoice | null>;
+	/**
+	 * The node's current view of an invoice; null if the node does not know it. `hint.label` is
+	 * the label it was created under, for nodes that find their invoices by it (BTCPay store
+	 * invoices); the others look up by payment hash alone.
+	 */
+	lookupInvoice(paymentHash: string, hint?: { label: string }): Promise<NodeInvoice | null>;
 	/**
 	 * Pays a BOLT 11 invoice with a fee limit. Must never pay the same payment hash twice: a
 	 * second call for a hash already paid or in flight reports that payment instead. An error

@@ -18,6 +18,7 @@ import {
 } from '../../../worker/lightning/bolt11';
 import spec from '../../fixtures/nodes/btcpay/greenfield-lightning.json';
 import webhookSpec from '../../fixtures/nodes/btcpay/greenfield-webhooks.json';
+import invoiceSpec from '../../fixtures/nodes/btcpay/greenfield-invoices.json';
 import type { FakeLightning } from './nwc-relay';
 
 type Operation = (typeof spec.operations)[keyof typeof spec.operations];
@@ -65,6 +66,20 @@ export type FakeWebhook = {
 	enabled: boolean;
 	automaticRedelivery: boolean;
 	authorizedEvents: { everything: boolean; specificEvents: string[] };
+};
+
+/** A BTCPay store invoice (Greenfield invoices), with its Lightning invoice and address. */
+export type FakeStoreInvoice = {
+	id: string;
+	amountSats: bigint;
+	metadata: Record<string, unknown>;
+	paymentMethods: string[];
+	createdTime: number;
+	expirationTime: number;
+	/** The node's Lightning invoice behind BTC-LN. */
+	lightningId: string | null;
+	address: string;
+	chainPayments: Array<{ id: string; sats: bigint; receivedDate: number; status: 'Processing' | 'Settled' }>;
 };
 
 /** A delivery as BTCPay would POST it: the exact body bytes and the signature header. */
@@ -136,6 +151,8 @@ export class FakeGreenfield {
 	readonly tampered = new Map<string, { amountMsat?: bigint; paymentHash?: string }>();
 	/** The store's webhooks, by id. */
 	readonly webhooks = new Map<string, FakeWebhook>();
+	/** The store's invoices (not the node's Lightning invoices), by id. */
+	readonly storeInvoices = new Map<string, FakeStoreInvoice>();
 	private readonly apiKey: string;
 	private readonly storeId: string;
 	private readonly permissions: string[];
@@ -167,6 +184,8 @@ export class FakeGreenfield {
 		const url = new URL(request.url);
 		const hooks = this.webhookRoute(request.method, url.pathname);
 		if (hooks) return this.webhookOperation(request, hooks);
+		const storeInvoices = this.storeInvoiceRoute(request.method, url.pathname);
+		if (storeInvoices) return this.storeInvoiceOperation(request, storeInvoices);
 		const match = this.route(request.method, url.pathname);
 		if (!match) {
 			this.violations.push(`${request.method} ${url.pathname} is not a described operation`);
@@ -338,6 +357,13 @@ export class FakeGreenfield {
 		}
 		if (expiry <= 0) problems.push({ path: 'expiry', message: 'Expiry should be more than 0' });
 		if (problems.length > 0) return json(spec.notes.validationStatus, problems);
+		const invoice = this.mint(amount ?? 0n, String(body.description ?? ''), expiry);
+		return json(200, this.invoiceData(invoice));
+	}
+
+	/** A Lightning invoice of the node (genuine regtest BOLT 11). */
+	private mint(amountMsat: bigint, description: string, expiry: number): Invoice {
+		const amount = amountMsat;
 		const preimage = crypto.getRandomValues(new Uint8Array(32));
 		const paymentHash = bytesToHex(sha256(preimage));
 		const timestamp = Math.floor(this.now() / 1000);
@@ -346,7 +372,7 @@ export class FakeGreenfield {
 			amountMsat: amount ?? 0n,
 			paymentHash,
 			paymentSecret: bytesToHex(crypto.getRandomValues(new Uint8Array(32))),
-			description: String(body.description ?? ''),
+			description,
 			expirySeconds: expiry,
 			timestamp,
 			privateKey: this.nodeKey
@@ -363,7 +389,7 @@ export class FakeGreenfield {
 			amountReceivedMsat: 0n
 		};
 		this.invoices.set(invoice.id, invoice);
-		return json(200, this.invoiceData(invoice));
+		return invoice;
 	}
 
 	/** BTCPayServer.Lightning: by id; for CLN a 64-hex id that is no label is tried as a hash. */
@@ -512,6 +538,173 @@ export class FakeGreenfield {
 				this.violations.push(`${operationId}: ${problem}`);
 			}
 		}
+	}
+
+	// -- store invoices ----------------------------------------------------------------------
+
+	/** The store invoice whose metadata names this Flashpoint invoice. */
+	storeInvoiceOf(flashpointInvoiceId: string): FakeStoreInvoice | undefined {
+		return [...this.storeInvoices.values()].find((i) => i.metadata.flashpointInvoiceId === flashpointInvoiceId);
+	}
+
+	/** A payer sends sats to the invoice's address; `confirmed` per the store's speed policy. */
+	payOnChain(invoice: FakeStoreInvoice, sats: bigint, confirmed = false): void {
+		const id = `${bytesToHex(crypto.getRandomValues(new Uint8Array(32)))}-0`;
+		const status = confirmed ? 'Settled' : 'Processing';
+		invoice.chainPayments.push({ id, sats, receivedDate: Math.floor(this.now() / 1000), status });
+	}
+
+	/** Every unconfirmed on-chain payment reaches its confirmations. */
+	confirmOnChain(): void {
+		for (const invoice of this.storeInvoices.values()) {
+			for (const payment of invoice.chainPayments) payment.status = 'Settled';
+		}
+	}
+
+	private storeInvoiceRoute(method: string, pathname: string): { operationId: string; storeId: string } | null {
+		for (const [operationId, operation] of Object.entries(invoiceSpec.operations)) {
+			if (operation.method !== method) continue;
+			const pattern = operation.path.replace('{storeId}', '([^/]+)');
+			const found = new RegExp(`^(?:.*)${pattern}$`).exec(pathname);
+			if (found) return { operationId, storeId: decodeURIComponent(found[1] ?? '') };
+		}
+		return null;
+	}
+
+	private async storeInvoiceOperation(request: Request, route: { operationId: string; storeId: string }): Promise<Response> {
+		const operation = invoiceSpec.operations[route.operationId as keyof typeof invoiceSpec.operations];
+		const headers: Record<string, string> = {};
+		request.headers.forEach((value, key) => {
+			headers[key] = value;
+		});
+		const url = new URL(request.url);
+		let body: Record<string, unknown> | null = null;
+		if (request.method === 'POST') {
+			try {
+				body = (await request.json()) as Record<string, unknown>;
+			} catch {
+				this.violations.push(`${route.operationId}: body is not JSON`);
+				return problem(400, 'invalid-json', 'fake: body is not JSON');
+			}
+		}
+		for (const key of url.searchParams.keys()) {
+			if ('query' in operation && !operation.query.includes(key)) this.violations.push(`${route.operationId}: no query parameter ${key}`);
+		}
+		this.requests.push({ operationId: route.operationId, method: request.method, path: url.pathname, headers, body });
+		if (headers.authorization !== spec.authorizationHeader.replace('{apiKey}', this.apiKey)) {
+			return problem(401, 'unauthenticated', 'Authentication is required for accessing this endpoint');
+		}
+		if (!this.hasPermission(operation.permission) || route.storeId !== this.storeId) {
+			const message = `Insufficient API Permissions. Please use an API key with permission "${operation.permission}".`;
+			return problem(403, 'missing-permission', message);
+		}
+		if (this.forcedStatus !== null) return problem(this.forcedStatus, 'fake', 'forced');
+		if (route.operationId === 'Invoices_CreateInvoice') return this.createStoreInvoice(body ?? {});
+		const orderIds = url.searchParams.getAll('orderId');
+		const withMethods = url.searchParams.get('includePaymentMethods') === 'true';
+		const found = [...this.storeInvoices.values()].filter((i) => orderIds.length === 0 || orderIds.includes(String(i.metadata.orderId)));
+		return json(200, found.map((i) => this.storeInvoiceData(i, withMethods)));
+	}
+
+	private createStoreInvoice(body: Record<string, unknown>): Response {
+		const properties: Record<string, { type: string | null; nullable: boolean }> = invoiceSpec.schemas.CreateInvoiceRequest;
+		for (const [key, value] of Object.entries(body)) {
+			const property = properties[key];
+			if (!property) this.violations.push(`Invoices_CreateInvoice: CreateInvoiceRequest has no field ${key}`);
+			else if (value !== null && property.type && typeof value !== property.type && !(property.type === 'array' && Array.isArray(value))) {
+				this.violations.push(`Invoices_CreateInvoice: ${key} should be a ${property.type}`);
+			}
+		}
+		const checkout = (body.checkout ?? {}) as Record<string, unknown>;
+		const checkoutProperties: Record<string, unknown> = invoiceSpec.schemas.CheckoutOptions;
+		for (const key of Object.keys(checkout)) {
+			if (!(key in checkoutProperties)) this.violations.push(`Invoices_CreateInvoice: CheckoutOptions has no field ${key}`);
+		}
+		const methods = Array.isArray(checkout.paymentMethods) ? checkout.paymentMethods.map(String) : ['BTC-CHAIN', 'BTC-LN'];
+		for (const method of methods) {
+			if (!invoiceSpec.enums.paymentMethodIds.includes(method)) return json(422, [{ path: 'checkout.paymentMethods', message: `Invalid payment method ${method}` }]);
+		}
+		if (body.currency !== 'SATS' || typeof body.amount !== 'string' || !/^\d+$/.test(body.amount)) {
+			this.violations.push('Invoices_CreateInvoice: the fake only prices in whole SATS');
+			return json(422, [{ path: 'amount', message: 'fake: whole SATS only' }]);
+		}
+		const minutes = typeof checkout.expirationMinutes === 'number' ? checkout.expirationMinutes : 15;
+		const now = Math.floor(this.now() / 1000);
+		const expirationTime = now + Math.round(minutes * 60);
+		const amountSats = BigInt(body.amount);
+		const lightning = methods.includes('BTC-LN') && this.lightningConfigured && !this.nodeDown
+			? this.mint(amountSats * 1000n, String((body.metadata as Record<string, unknown> | undefined)?.itemDesc ?? ''), expirationTime - now)
+			: null;
+		const invoice: FakeStoreInvoice = {
+			id: base58.encode(crypto.getRandomValues(new Uint8Array(16))),
+			amountSats,
+			metadata: (body.metadata ?? {}) as Record<string, unknown>,
+			paymentMethods: methods,
+			createdTime: now,
+			expirationTime,
+			lightningId: lightning?.id ?? null,
+			address: `bcrt1q${bytesToHex(crypto.getRandomValues(new Uint8Array(20)))}`,
+			chainPayments: []
+		};
+		this.storeInvoices.set(invoice.id, invoice);
+		return json(200, this.storeInvoiceData(invoice, false));
+	}
+
+	private storeInvoiceData(invoice: FakeStoreInvoice, withMethods: boolean): Record<string, unknown> {
+		const btc = (msat: bigint) => {
+			const digits = msat.toString().padStart(12, '0');
+			return `${digits.slice(0, -11)}.${digits.slice(-11)}`;
+		};
+		const ln = invoice.lightningId ? this.invoices.get(invoice.lightningId) ?? null : null;
+		const lnPaid = ln && ln.paidAt !== null ? ln.amountReceivedMsat : 0n;
+		const chainSettled = invoice.chainPayments.filter((p) => p.status === 'Settled').reduce((sum, p) => sum + p.sats * 1000n, 0n);
+		const chainSeen = invoice.chainPayments.reduce((sum, p) => sum + p.sats * 1000n, 0n);
+		const due = invoice.amountSats * 1000n;
+		const now = Math.floor(this.now() / 1000);
+		let status = 'New';
+		if (lnPaid + chainSettled >= due) status = 'Settled';
+		else if (lnPaid + chainSeen >= due) status = 'Processing';
+		else if (invoice.expirationTime < now) status = 'Expired';
+		const data: Record<string, unknown> = {
+			id: invoice.id,
+			storeId: this.storeId,
+			amount: invoice.amountSats.toString(),
+			paidAmount: ((lnPaid + chainSeen) / 1000n).toString(),
+			currency: 'SATS',
+			type: 'Standard',
+			checkoutLink: `https://btcpay.example.com/i/${invoice.id}`,
+			createdTime: invoice.createdTime,
+			expirationTime: invoice.expirationTime,
+			monitoringExpiration: invoice.expirationTime + 86_400,
+			status,
+			additionalStatus: 'None',
+			availableStatusesForManualMarking: [],
+			archived: false,
+			metadata: invoice.metadata,
+			checkout: { paymentMethods: invoice.paymentMethods },
+			receipt: null
+		};
+		for (const key of Object.keys(data)) {
+			if (!(key in invoiceSpec.schemas.InvoiceData)) throw new Error(`fake: InvoiceData has no property ${key}`);
+		}
+		if (!withMethods) return data;
+		const methods: Array<Record<string, unknown>> = [];
+		if (ln) {
+			const payments = ln.paidAt !== null
+				? [{ id: ln.paymentHash, receivedDate: ln.paidAt, value: btc(ln.amountReceivedMsat), fee: '0.00000000', status: 'Settled', destination: ln.bolt11 }]
+				: [];
+			methods.push({ paymentMethodId: 'BTC-LN', currency: 'BTC', destination: ln.bolt11, paymentLink: `lightning:${ln.bolt11}`, payments, activated: true });
+		}
+		if (invoice.paymentMethods.includes('BTC-CHAIN')) {
+			const payments = invoice.chainPayments.map((p) => ({ id: p.id, receivedDate: p.receivedDate, value: btc(p.sats * 1000n), fee: '0.00000000', status: p.status, destination: invoice.address }));
+			methods.push({ paymentMethodId: 'BTC-CHAIN', currency: 'BTC', destination: invoice.address, paymentLink: `bitcoin:${invoice.address}`, payments, activated: true });
+		}
+		for (const method of methods) {
+			for (const key of Object.keys(method)) {
+				if (!(key in invoiceSpec.schemas.InvoicePaymentMethodDataModel)) throw new Error(`fake: no property ${key}`);
+			}
+		}
+		return { ...data, paymentMethods: methods };
 	}
 
 	// -- webhooks ----------------------------------------------------------------------------
