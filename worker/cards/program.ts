@@ -32,6 +32,18 @@ export function cardKeys(issuer: Issuer, card: Pick<CardRow, 'keyUid' | 'keyVers
 
 export const cardBaseUrl = (origin: string) => `lnurlw://${new URL(origin).host}/boltcard`;
 
+/** The deeplink flows' answer (DEEPLINK.md): the card URL and the keys in upper-case hex. */
+function deeplinkKeys(origin: string, keys: KeySet) {
+	return {
+		LNURLW: cardBaseUrl(origin),
+		K0: keys.k0.toUpperCase(),
+		K1: keys.k1.toUpperCase(),
+		K2: keys.k2.toUpperCase(),
+		K3: keys.k3.toUpperCase(),
+		K4: keys.k4.toUpperCase()
+	};
+}
+
 /** A new one-time link of `kind` for the card; earlier unused ones of that kind stop working. */
 export async function newCardLink(db: Db, cardId: string, kind: 'program' | 'reset', origin: string, now: number) {
 	await retireLinks(db, cardId, kind, now);
@@ -111,16 +123,7 @@ export async function programByUid(env: WorkerEnv, db: Db, token: string, uid: u
 		wipedAt: null,
 		updatedAt: now
 	}))!;
-	const keys = cardKeys(issuer, programmed);
-	return {
-		LNURLW: cardBaseUrl(origin),
-		K0: keys.k0.toUpperCase(),
-		K1: keys.k1.toUpperCase(),
-		K2: keys.k2.toUpperCase(),
-		K3: keys.k3.toUpperCase(),
-		K4: keys.k4.toUpperCase(),
-		Version: programmed.keyVersion
-	};
+	return { ...deeplinkKeys(origin, cardKeys(issuer, programmed)), Version: programmed.keyVersion };
 }
 
 /** Reset deeplink: the card must prove itself with the URL it just read, then gets its keys. */
@@ -143,14 +146,7 @@ export async function resetByTap(env: WorkerEnv, db: Db, token: string, lnurlw: 
 	await consume(db, tokenHash, now);
 	const keys = cardKeys(issuer, card);
 	await updateCard(db, card.storeId, card.id, { lookupId: null, programmedVia: null, wipedAt: now, updatedAt: now });
-	return {
-		LNURLW: cardBaseUrl(origin),
-		K0: keys.k0.toUpperCase(),
-		K1: keys.k1.toUpperCase(),
-		K2: keys.k2.toUpperCase(),
-		K3: keys.k3.toUpperCase(),
-		K4: keys.k4.toUpperCase()
-	};
+	return deeplinkKeys(origin, keys);
 }
 
 /** The Programmer app's manual "Reset keys" screen takes this JSON (app README "Wiping cards"). */

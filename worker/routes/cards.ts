@@ -66,6 +66,15 @@ const STATUS_CHANGES: Record<string, readonly CardStatus[]> = {
 	retired: []
 };
 
+/** Cash for a card: into the till's (or the office's) drawer, recorded and audited. */
+async function takeCash(c: Context<AppEnv>, db: Db, store: StoreRow, card: CardRow, input: { amount: string; currency: string }, now: number): Promise<TopupResult> {
+	const result = await cashTopup(db, card, store, { id: `topup:${crypto.randomUUID()}`, amount: input.amount, currency: input.currency, drawer: drawerOf(c), by: principalLabel(c.get('principal')) }, now);
+	if (result.status === 'refused') throw new ApiError('conflict', 'The top-up could not be recorded; try again.');
+	await audit(c, { storeId: store.id, action: 'card.topup', target: card.id, details: { method: 'cash', amount: input.amount, currency: input.currency } });
+	const [movement] = await cardMovements(db, card, 1);
+	return { method: 'cash', card: await cardView(db, card, now), movement: movement! };
+}
+
 export const cardRoutes = new Hono<AppEnv>()
 	.post('/stores/:storeId/cards', storePermission(STORE.modifyCards), validate('json', createCardSchema), async (c) => {
 		const db = database(c.env.DB);
@@ -118,12 +127,7 @@ export const cardRoutes = new Hono<AppEnv>()
 		});
 		if (card.storeId !== store.id) throw new ApiError('card-unknown', 'This card was issued by another store; it can only be topped up there.');
 		if (card.status === 'retired') throw new ApiError('card-retired', 'This card is retired; top up its replacement.');
-		const result = await cashTopup(db, card, store, { id: `topup:${crypto.randomUUID()}`, amount: input.amount, currency: input.currency, drawer: drawerOf(c), by: principalLabel(c.get('principal')) }, now);
-		if (result.status === 'refused') throw new ApiError('conflict', 'The top-up could not be recorded; try again.');
-		await audit(c, { storeId: store.id, action: 'card.topup', target: card.id, details: { method: 'cash', amount: input.amount, currency: input.currency } });
-		const [movement] = await cardMovements(db, card, 1);
-		const body: TopupResult = { method: 'cash', card: await cardView(db, card, now), movement: movement! };
-		return c.json(body, 201);
+		return c.json(await takeCash(c, db, store, card, input, now), 201);
 	})
 	.get('/stores/:storeId/cards/:cardId', storePermission(STORE.viewCards), async (c) => {
 		const db = database(c.env.DB);
@@ -203,12 +207,7 @@ export const cardRoutes = new Hono<AppEnv>()
 			const body: TopupResult = { method: 'lightning', card: await cardView(db, card, now), invoice: toInvoiceData(invoice, publicOrigin(c), []) };
 			return c.json(body, 201);
 		}
-		const result = await cashTopup(db, card, store, { id: `topup:${crypto.randomUUID()}`, amount: input.amount, currency: input.currency, drawer: drawerOf(c), by: principalLabel(c.get('principal')) }, now);
-		if (result.status === 'refused') throw new ApiError('conflict', 'The top-up could not be recorded; try again.');
-		await audit(c, { storeId: store.id, action: 'card.topup', target: card.id, details: { method: 'cash', amount: input.amount, currency: input.currency } });
-		const [movement] = await cardMovements(db, card, 1);
-		const body: TopupResult = { method: 'cash', card: await cardView(db, card, now), movement: movement! };
-		return c.json(body, 201);
+		return c.json(await takeCash(c, db, store, card, input, now), 201);
 	})
 	.get('/stores/:storeId/cards/:cardId/movements', storePermission(STORE.viewCards), async (c) => {
 		const db = database(c.env.DB);
