@@ -45,7 +45,6 @@ export async function cardSettings(unit: CardUnit, input: Pick<CreateCard, 'perT
 		// No amount: the PIN is asked for every payment.
 		out.pinLimit = input.pinLimit === null ? 0 : (limit(unit, input.pinLimit, 'pinLimit') ?? 0);
 	}
-	if (input.pin && input.pinLimit === undefined) out.pinLimit = 0;
 	return out;
 }
 

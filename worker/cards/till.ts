@@ -3,6 +3,7 @@
 // the sale is paid at once). Other issuers' Bolt Cards run LNURL-withdraw over HTTPS from the
 // worker (no CORS trouble for the till; the address policy refuses raw IPs, .onion and local
 // names, as BTCPay PR #7494 does against SSRF), and the invoice is then paid over Lightning.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Context } from 'hono';
 import type { PayWithCard, PayWithCardResult } from '../contract/cards';
 import { database, type Db } from '../db/client';
@@ -21,7 +22,7 @@ import { webhookFetcher } from '../webhooks/outbound';
 import { publicOrigin } from '../origin';
 import { parseCardUrl, CardUrlError, type CardUrl } from './card-url';
 import { CardError, toApiError } from './errors';
-import { verifyTap } from './tap';
+import { verifyTap, type VerifiedTap } from './tap';
 import { completeWithdraw, K1_LIFETIME_MS, startWithdraw } from './withdraw';
 
 const FOREIGN_TIMEOUT_MS = 8_000;
@@ -40,13 +41,18 @@ function isOurs(c: Context<AppEnv>, card: CardUrl): boolean {
 	return (card.url.host === ours || card.url.host === new URL(c.req.url).host) && card.url.pathname.replace(/\/$/, '') === '/boltcard';
 }
 
+/** Verifies a tap (consuming its counter) and holds each card to its rate of taps. */
+export async function verifiedTap(c: Context<AppEnv>, db: Db, p: string, cHex: string, now: number): Promise<VerifiedTap> {
+	const tap = await verifyTap(c.env, db, p, cHex, now);
+	await rateLimit(c, `tap:${tap.card.id}`, LIMITS.tap);
+	return tap;
+}
+
 /** A card read at a till for a cash top-up: ours only; the counter is consumed. */
 export async function tapAtTill(c: Context<AppEnv>, db: Db, text: string, now: number): Promise<CardRow> {
 	const card = read(text);
 	if (!isOurs(c, card)) throw new CardError('card-unknown', 'This card was issued elsewhere; only our own cards can be topped up here.');
-	const tap = await verifyTap(c.env, db, card.p ?? '', card.c ?? '', now);
-	await rateLimit(c, `tap:${tap.card.id}`, LIMITS.tap);
-	return tap.card;
+	return (await verifiedTap(c, db, card.p ?? '', card.c ?? '', now)).card;
 }
 
 function payable(invoice: InvoiceRow, now: number): string {
@@ -66,10 +72,10 @@ export async function announceInvoice(c: Context<AppEnv>, invoiceId: string): Pr
 	}
 }
 
-async function ownCard(c: Context<AppEnv>, invoice: InvoiceRow, k1: string, pin: string | undefined, now: number): Promise<PayWithCardResult> {
+async function ownCard(c: Context<AppEnv>, invoice: InvoiceRow, bolt11: string, k1: string, pin: string | undefined, now: number): Promise<PayWithCardResult> {
 	const db = database(c.env.DB);
 	try {
-		const result = await completeWithdraw(c.env, db, { k1, pr: payable(invoice, now), pin }, now);
+		const result = await completeWithdraw(c.env, db, { k1, pr: bolt11, pin }, now);
 		if (result.status === 'paid' && result.internal) {
 			await announceInvoice(c, invoice.id);
 			return { status: 'paid', invoiceId: invoice.id, internal: true };
@@ -83,25 +89,24 @@ async function ownCard(c: Context<AppEnv>, invoice: InvoiceRow, k1: string, pin:
 
 export async function payInvoiceWithCard(c: Context<AppEnv>, invoice: InvoiceRow, input: PayWithCard, now: number): Promise<PayWithCardResult> {
 	const db = database(c.env.DB);
-	payable(invoice, now);
+	const bolt11 = payable(invoice, now);
 	if (input.tapId) {
 		const tap = await findTap(db, input.tapId.toLowerCase());
 		if (!tap) throw new ApiError('card-tap-used', 'This tap is unknown or over; tap the card again.');
 		if (tap.foreignCallback) return foreignCallback(c, invoice, tap.k1, tap.foreignCallback, input.pin, now);
-		return ownCard(c, invoice, tap.k1, input.pin, now);
+		return ownCard(c, invoice, bolt11, tap.k1, input.pin, now);
 	}
 	if (!input.card) throw new ApiError('bad-request', 'Send the card as read ({"card": "lnurlw://…"}) or answer a PIN request ({"tapId", "pin"}).');
 	const card = read(input.card);
 	if (isOurs(c, card)) {
 		let k1: string;
 		try {
-			const tap = await verifyTap(c.env, db, card.p ?? '', card.c ?? '', now);
-			await rateLimit(c, `tap:${tap.card.id}`, LIMITS.tap);
+			const tap = await verifiedTap(c, db, card.p ?? '', card.c ?? '', now);
 			k1 = (await startWithdraw(c.env, db, tap, { origin: publicOrigin(c), purpose: 'pos', now })).k1;
 		} catch (error) {
 			throw error instanceof CardError ? toApiError(error) : error;
 		}
-		return ownCard(c, invoice, k1, input.pin, now);
+		return ownCard(c, invoice, bolt11, k1, input.pin, now);
 	}
 	return foreignCard(c, invoice, card, input.pin, now);
 }
@@ -148,7 +153,7 @@ async function foreignCard(c: Context<AppEnv>, invoice: InvoiceRow, card: CardUr
 	const pinLimit = typeof request.pinLimit === 'number' ? request.pinLimit : null;
 	if (pinLimit !== null && amount >= pinLimit && !pin) {
 		// Keep the callback (not the till) so the PIN answer goes where the card's issuer said.
-		const tapId = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+		const tapId = bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
 		await insertTap(database(c.env.DB), {
 			k1: tapId,
 			cardId: null,

@@ -22,9 +22,8 @@ import { LIMITS, rateLimit } from '../auth/rate-limit';
 import { CardError } from '../cards/errors';
 import { cardOfSession, holderView } from '../cards/holder';
 import { programByQr, programByUid, resetByTap } from '../cards/program';
-import { verifyTap } from '../cards/tap';
 import { completeWithdraw, startWithdraw } from '../cards/withdraw';
-import { announceInvoice } from '../cards/till';
+import { announceInvoice, verifiedTap } from '../cards/till';
 import { publicOrigin } from '../origin';
 
 function lnurlError(c: Context<AppEnv>, error: unknown): Response {
@@ -62,8 +61,7 @@ export const boltcardRoutes = new Hono<AppEnv>()
 			await limitAddress(c);
 			const now = Date.now();
 			const db = database(c.env.DB);
-			const tap = await verifyTap(c.env, db, c.req.query('p') ?? '', c.req.query('c') ?? '', now);
-			await rateLimit(c, `tap:${tap.card.id}`, LIMITS.tap);
+			const tap = await verifiedTap(c, db, c.req.query('p') ?? '', c.req.query('c') ?? '', now);
 			return c.json(await startWithdraw(c.env, db, tap, { origin: publicOrigin(c), purpose: 'lnurl', now }), 200);
 		})
 	)
@@ -106,8 +104,7 @@ export const boltcardRoutes = new Hono<AppEnv>()
 			await limitAddress(c);
 			const now = Date.now();
 			const db = database(c.env.DB);
-			const tap = await verifyTap(c.env, db, c.req.query('p') ?? '', c.req.query('c') ?? '', now);
-			await rateLimit(c, `tap:${tap.card.id}`, LIMITS.tap);
+			const tap = await verifiedTap(c, db, c.req.query('p') ?? '', c.req.query('c') ?? '', now);
 			return c.json(await holderView(c.env, db, tap.card, now), 200);
 		})
 	)

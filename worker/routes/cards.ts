@@ -139,8 +139,8 @@ export const cardRoutes = new Hono<AppEnv>()
 		const card = await cardOf(db, c.req.param('storeId'), c.req.param('cardId'));
 		if (card.status === 'retired') throw new ApiError('card-retired', 'This card is retired and can no longer be changed.');
 		const set: Partial<CardRow> = { ...(await cardSettings(cardUnit(card.currency), input)), updatedAt: Date.now() };
-		// A new PIN keeps the amount it is asked from.
-		if (input.pin && input.pinLimit === undefined && card.pinLimit !== null) set.pinLimit = card.pinLimit;
+		// A new PIN keeps the amount it is asked from (every payment if there was none).
+		if (input.pin && set.pinLimit === undefined) set.pinLimit = card.pinLimit ?? 0;
 		if (input.pin === null) set.pinLimit = null;
 		if (input.label !== undefined) set.label = input.label;
 		if (input.unblockPin) Object.assign(set, { pinBlocked: false, pinFailures: 0 });
